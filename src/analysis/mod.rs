@@ -1,0 +1,108 @@
+//! Text analysis: the four named analysers joubun indexes and queries with, and their tantivy adapter.
+//!
+//! Every analyser is a pipeline of a character filter (`normalize`), a tokenizer and token filters, and
+//! every term it produces carries byte offsets into the *original* text, so highlights are exact.
+
+mod bigram;
+pub mod dictionary;
+mod english;
+mod japanese;
+pub mod normalize;
+mod tantivy_adapter;
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Serialize;
+
+use japanese::JapanesePipeline;
+pub use tantivy_adapter::register;
+
+/// Bumped whenever any analyser's output changes, so indexes built by an older analyser are refused.
+pub const ANALYSIS_VERSION: u32 = 1;
+
+/// The analysers, each registered with tantivy under its `name()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Analyzer {
+    /// Japanese words in base form, without particles, auxiliaries and symbols.
+    Ja,
+    /// The katakana reading of each Japanese content word.
+    #[value(name = "ja_reading")]
+    JaReading,
+    /// Overlapping bigrams of Japanese text, for substrings of compounds.
+    #[value(name = "cjk_bigram")]
+    CjkBigram,
+    /// Stemmed English words.
+    En,
+}
+
+impl Analyzer {
+    /// Every analyser, in registration order.
+    pub const ALL: [Analyzer; 4] = [Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram, Analyzer::En];
+
+    /// The name tantivy knows this analyser by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Analyzer::Ja => "ja",
+            Analyzer::JaReading => "ja_reading",
+            Analyzer::CjkBigram => "cjk_bigram",
+            Analyzer::En => "en",
+        }
+    }
+
+    /// Analyses `text` into terms; `detailed` adds base form, part of speech and reading where known.
+    pub fn analyze(self, text: &str, detailed: bool) -> Vec<Term> {
+        let mut terms = Vec::new();
+        self.analyze_into(text, detailed, &mut terms);
+        terms
+    }
+
+    /// Like [`Analyzer::analyze`], appending to a reusable buffer.
+    pub fn analyze_into(self, text: &str, detailed: bool, out: &mut Vec<Term>) {
+        static JA: OnceLock<JapanesePipeline> = OnceLock::new();
+        static JA_READING: OnceLock<JapanesePipeline> = OnceLock::new();
+        match self {
+            Analyzer::Ja => JA.get_or_init(JapanesePipeline::surface).run(text, detailed, out),
+            Analyzer::JaReading => JA_READING.get_or_init(JapanesePipeline::reading).run(text, detailed, out),
+            Analyzer::CjkBigram => bigram::run(text, out),
+            Analyzer::En => english::run(text, detailed, out),
+        }
+    }
+}
+
+/// One indexed term: what is searched for, and where in the original text it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Term {
+    /// The normalised term as indexed.
+    pub text: String,
+    /// Byte offset of the term's first character in the original text.
+    pub start: usize,
+    /// Byte offset just past the term's last character in the original text.
+    pub end: usize,
+    /// Token position, for phrase and proximity queries; gaps mark removed words.
+    pub position: usize,
+    /// The dictionary form of an inflected word (提供し → する), when asked for and known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base_form: Option<String>,
+    /// IPADIC's part of speech, levels joined by commas, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub part_of_speech: Option<String>,
+    /// The katakana reading, when asked for and known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<String>,
+}
+
+impl Term {
+    fn plain(text: String, range: Range<usize>, position: usize) -> Term {
+        Term {
+            text,
+            start: range.start,
+            end: range.end,
+            position,
+            base_form: None,
+            part_of_speech: None,
+            reading: None,
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! Makes each [`Analyzer`] a tantivy tokenizer, registered under its name.
+//!
+//! Written against tantivy's tokenizer API directly (lindera-tantivy lags tantivy's releases).
+
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
+
+use super::{Analyzer, Term};
+
+/// Registers every analyser with `manager` under [`Analyzer::name`].
+pub fn register(manager: &TokenizerManager) {
+    for analyzer in Analyzer::ALL {
+        manager.register(analyzer.name(), TextAnalyzer::from(JoubunTokenizer::new(analyzer)));
+    }
+}
+
+/// A tantivy [`Tokenizer`] running one of our analysers.
+#[derive(Clone)]
+pub struct JoubunTokenizer {
+    analyzer: Analyzer,
+    terms: Vec<Term>,
+    token: Token,
+}
+
+impl JoubunTokenizer {
+    /// A tokenizer for `analyzer`.
+    pub fn new(analyzer: Analyzer) -> JoubunTokenizer {
+        JoubunTokenizer {
+            analyzer,
+            terms: Vec::new(),
+            token: Token::default(),
+        }
+    }
+}
+
+impl Tokenizer for JoubunTokenizer {
+    type TokenStream<'a> = JoubunTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JoubunTokenStream<'a> {
+        self.terms.clear();
+        self.analyzer.analyze_into(text, false, &mut self.terms);
+        self.token.reset();
+        JoubunTokenStream {
+            terms: self.terms.iter(),
+            token: &mut self.token,
+        }
+    }
+}
+
+/// The terms of one text, handed to tantivy one at a time.
+pub struct JoubunTokenStream<'a> {
+    terms: std::slice::Iter<'a, Term>,
+    token: &'a mut Token,
+}
+
+impl TokenStream for JoubunTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some(term) = self.terms.next() else { return false };
+        self.token.text.clear();
+        self.token.text.push_str(&term.text);
+        self.token.offset_from = term.start;
+        self.token.offset_to = term.end;
+        self.token.position = term.position;
+        self.token.position_length = 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}

@@ -1,0 +1,51 @@
+//! One thin module per subcommand, each turning parsed flags into calls on the core modules.
+
+mod analyze;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Error, Result};
+
+/// How a command that did not fail ended, mapped to an exit status like grep's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Something was found or done: exit 0.
+    Success,
+    /// The command ran but matched nothing: exit 1.
+    NothingFound,
+}
+
+impl Outcome {
+    /// The process exit status for this outcome.
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::NothingFound => ExitCode::from(1),
+        }
+    }
+}
+
+/// Runs the command `cli` names.
+pub fn run(cli: Cli) -> Result<Outcome> {
+    let result = match cli.command {
+        Command::Analyze(args) => analyze::run(&args),
+    };
+    // A reader that stops early (`| head`) is not an error, as in ripgrep.
+    match result {
+        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        other => other,
+    }
+}
+
+/// Standard output, buffered; commands write through this and flush at the end.
+fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
+/// Flushes `out`, turning a failure into an [`Error::Output`].
+fn finish(mut out: impl Write) -> Result<Outcome> {
+    out.flush()?;
+    Ok(Outcome::Success)
+}

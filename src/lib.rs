@@ -1,0 +1,8 @@
+//! joubun (条文): a search engine for privacy policies and other legal documents, Japanese first.
+//!
+//! The modules follow the data flow: `analysis` turns text into terms; `commands` drive it from the CLI.
+
+pub mod analysis;
+pub mod cli;
+pub mod commands;
+pub mod error;
