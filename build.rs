@@ -45,7 +45,8 @@ fn main() {
 
 fn build() -> Result<(), String> {
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
-    let bytes = fs::read(TARBALL).map_err(|e| format!("{TARBALL}: {e} (is the repository complete?)"))?;
+    let bytes =
+        fs::read(TARBALL).map_err(|e| format!("{TARBALL}: {e} (is the repository complete?)"))?;
     let digest = format!("{:x}", md5::compute(&bytes));
     if digest != TARBALL_MD5 {
         return Err(format!(
@@ -74,7 +75,9 @@ fn unpack(tarball: &[u8], into: &Path) -> Result<(), String> {
     let _ = fs::remove_dir_all(into);
     fs::create_dir_all(into).map_err(|e| format!("{}: {e}", into.display()))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(tarball));
-    archive.unpack(into).map_err(|e| format!("unpacking {TARBALL}: {e}"))?;
+    archive
+        .unpack(into)
+        .map_err(|e| format!("unpacking {TARBALL}: {e}"))?;
     // Fail early and clearly if the archive is not the one we expect.
     let matrix = into.join(SOURCE_DIR).join("matrix.def");
     let mut probe = [0u8; 1];

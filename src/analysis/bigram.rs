@@ -28,13 +28,25 @@ pub fn run(text: &str, out: &mut Vec<Term>) {
             j += 1;
         }
         match class {
-            Class::Cjk if j - i == 1 => push(chars[i].0, end_of(j), norm[chars[i].0..end_of(j)].to_string()),
+            Class::Cjk if j - i == 1 => push(
+                chars[i].0,
+                end_of(j),
+                norm[chars[i].0..end_of(j)].to_string(),
+            ),
             Class::Cjk => {
                 for k in i..j - 1 {
-                    push(chars[k].0, end_of(k + 2), norm[chars[k].0..end_of(k + 2)].to_string());
+                    push(
+                        chars[k].0,
+                        end_of(k + 2),
+                        norm[chars[k].0..end_of(k + 2)].to_string(),
+                    );
                 }
             }
-            Class::Word => push(chars[i].0, end_of(j), norm[chars[i].0..end_of(j)].to_lowercase()),
+            Class::Word => push(
+                chars[i].0,
+                end_of(j),
+                norm[chars[i].0..end_of(j)].to_lowercase(),
+            ),
             Class::Other => {}
         }
         i = j;

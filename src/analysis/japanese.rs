@@ -5,15 +5,14 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::num::NonZeroUsize;
+use std::ops::Range;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use lindera::token::Token;
-use lindera_analysis::token_filter::BoxTokenFilter;
-use lindera_analysis::token_filter::japanese_base_form::JapaneseBaseFormTokenFilter;
-use lindera_analysis::token_filter::japanese_katakana_stem::JapaneseKatakanaStemTokenFilter;
-use lindera_analysis::token_filter::japanese_reading_form::JapaneseReadingFormTokenFilter;
-use lindera_analysis::token_filter::japanese_stop_tags::JapaneseStopTagsTokenFilter;
 use lindera_analysis::token_filter::lowercase::LowercaseTokenFilter;
+use lindera_analysis::token_filter::{BoxTokenFilter, TokenFilter};
+use lindera_dictionary::dictionary::{DetailFields, Dictionary};
 use lindera_dictionary::viterbi::Lattice;
 
 use super::Term;
@@ -34,14 +33,14 @@ pub struct JapanesePipeline {
 }
 
 impl JapanesePipeline {
-    /// `ja`: base forms, content words only, lowercase, katakana long-vowel stemming.
+    /// `ja`: content words only, in base form, lowercase, katakana long-vowel stemming.
     pub fn surface() -> JapanesePipeline {
         JapanesePipeline {
             filters: vec![
-                JapaneseBaseFormTokenFilter::new().into(),
-                stop_tags().into(),
+                DiscardPunctuation.into(),
+                ContentWords::new(Form::Base).into(),
                 LowercaseTokenFilter::new().into(),
-                katakana_stem().into(),
+                KatakanaStem.into(),
             ],
         }
     }
@@ -50,29 +49,57 @@ impl JapanesePipeline {
     pub fn reading() -> JapanesePipeline {
         JapanesePipeline {
             filters: vec![
-                stop_tags().into(),
-                JapaneseReadingFormTokenFilter::new().into(),
+                DiscardPunctuation.into(),
+                ContentWords::new(Form::Reading).into(),
                 LowercaseTokenFilter::new().into(),
-                katakana_stem().into(),
+                KatakanaStem.into(),
             ],
         }
     }
 
     /// Analyses `text`, appending terms with offsets into `text` itself; `detailed` adds dictionary facts.
     pub fn run(&self, text: &str, detailed: bool, out: &mut Vec<Term>) {
-        let normalized = Normalized::new(text);
-        LATTICE.with_borrow_mut(|lattice| {
-            let segmented = segmenter().segment_with_lattice(normalized.text.as_str().into(), lattice);
-            // Segmentation only fails on internal dictionary errors; an unanalysable text has no terms.
-            let Ok(mut tokens) = segmented else { return };
+        with_segments(text, |tokens, normalized| {
             for filter in &self.filters {
-                if filter.apply(&mut tokens).is_err() {
+                // The filters only fail on a malformed dictionary entry; such a text keeps what it has.
+                if filter.apply(tokens).is_err() {
                     return;
                 }
             }
-            out.extend(tokens.iter_mut().map(|token| to_term(token, &normalized, detailed)));
+            out.extend(
+                tokens
+                    .iter_mut()
+                    .map(|token| to_term(token, normalized, detailed)),
+            );
         });
     }
+}
+
+/// The word boundaries the Japanese analysers start from (MeCab's, on NFKC text), as byte ranges of
+/// `text`, before any token filter.
+pub fn segment(text: &str) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    with_segments(text, |tokens, normalized| {
+        ranges.extend(
+            tokens
+                .iter()
+                .map(|t| normalized.to_original(t.byte_start..t.byte_end)),
+        );
+    });
+    ranges
+}
+
+/// Normalises and segments `text`, handing the tokens to `f` with the map back to `text`.
+fn with_segments(text: &str, f: impl FnOnce(&mut Vec<Token<'_>>, &Normalized)) {
+    let normalized = Normalized::new(text);
+    LATTICE.with_borrow_mut(|lattice| {
+        // Segmentation only fails on internal dictionary errors; such a text simply has no terms.
+        if let Ok(mut tokens) =
+            segmenter().segment_with_lattice(normalized.text.as_str().into(), lattice)
+        {
+            f(&mut tokens, &normalized);
+        }
+    });
 }
 
 thread_local! {
@@ -94,7 +121,12 @@ fn to_term(token: &mut Token<'_>, normalized: &Normalized, detailed: bool) -> Te
     if detailed {
         let details = token.details();
         let known = |i: usize| details.get(i).filter(|d| **d != "*").map(|d| d.to_string());
-        let pos: Vec<&str> = details.iter().take(POS_LEVELS).copied().filter(|d| *d != "*").collect();
+        let pos: Vec<&str> = details
+            .iter()
+            .take(POS_LEVELS)
+            .copied()
+            .filter(|d| *d != "*")
+            .collect();
         term.part_of_speech = Some(pos.join(","));
         term.base_form = known(BASE_FORM);
         term.reading = known(READING);
@@ -102,16 +134,164 @@ fn to_term(token: &mut Token<'_>, normalized: &Normalized, detailed: bool) -> Te
     term
 }
 
-fn stop_tags() -> JapaneseStopTagsTokenFilter {
-    let tags: HashSet<String> = include_str!("stoptags.txt")
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(String::from)
-        .collect();
-    JapaneseStopTagsTokenFilter::new(tags)
+/// Drops tokens with no letter or digit, as kuromoji's `discard_punctuation` does.
+///
+/// IPADIC tags unknown ASCII symbols such as the `(` of NFKC's (株) as nouns, so the stop tags miss them.
+#[derive(Clone)]
+struct DiscardPunctuation;
+
+impl TokenFilter for DiscardPunctuation {
+    fn name(&self) -> &'static str {
+        "discard_punctuation"
+    }
+
+    fn apply(&self, tokens: &mut Vec<Token<'_>>) -> lindera::LinderaResult<()> {
+        // Kana and kanji first: `is_alphanumeric` takes a slow path for them.
+        let kana_or_kanji = |c: char| matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}');
+        tokens.retain(|token| {
+            token
+                .surface
+                .chars()
+                .any(|c| kana_or_kanji(c) || c.is_alphanumeric())
+        });
+        Ok(())
+    }
 }
 
-fn katakana_stem() -> JapaneseKatakanaStemTokenFilter {
-    JapaneseKatakanaStemTokenFilter::new(NonZeroUsize::new(KATAKANA_STEM_MIN).expect("non-zero"))
+/// Which dictionary form replaces a content word.
+#[derive(Clone, Copy)]
+enum Form {
+    Base,
+    Reading,
+}
+
+/// Drops stop-tagged words (stoptags.txt) and replaces each remaining known word by its base form or
+/// reading: lindera-analysis's `japanese_stop_tags` followed by `japanese_base_form` or
+/// `japanese_reading_form`, fused.
+///
+/// Fused, and with a verdict remembered per dictionary word, because the separate filters materialise
+/// every token's thirteen dictionary fields and copy the replacement; that took more time than the
+/// segmentation itself (bench/analysis.rs).
+#[derive(Clone)]
+struct ContentWords {
+    stop_tags: Arc<HashSet<String>>,
+    form: Form,
+    verdicts: Arc<OnceLock<Box<[AtomicU8]>>>,
+}
+
+/// What [`ContentWords`] remembers of a system-dictionary word.
+const UNSEEN: u8 = 0;
+const STOP: u8 = 1;
+const KEEP_AS_WRITTEN: u8 = 2;
+const KEEP_IN_FORM: u8 = 3;
+
+impl ContentWords {
+    fn new(form: Form) -> ContentWords {
+        let stop_tags = include_str!("stoptags.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(String::from)
+            .collect();
+        ContentWords {
+            stop_tags: Arc::new(stop_tags),
+            form,
+            verdicts: Arc::default(),
+        }
+    }
+
+    /// Decides a token from its dictionary fields: `None` to drop it, else the form to index it by.
+    fn judge<'a>(&self, key: &mut String, mut fields: DetailFields<'a>) -> Option<Option<&'a str>> {
+        key.clear();
+        for level in 0..POS_LEVELS {
+            if level > 0 {
+                key.push(',');
+            }
+            key.push_str(fields.next().unwrap_or("*"));
+        }
+        if self.stop_tags.contains(key.as_str()) {
+            return None;
+        }
+        let wanted = match self.form {
+            Form::Base => BASE_FORM,
+            Form::Reading => READING,
+        };
+        Some(fields.nth(wanted - POS_LEVELS).filter(|f| *f != "*"))
+    }
+}
+
+impl TokenFilter for ContentWords {
+    fn name(&self) -> &'static str {
+        "japanese_content_words"
+    }
+
+    fn apply<'a>(&self, tokens: &mut Vec<Token<'a>>) -> lindera::LinderaResult<()> {
+        let mut key = String::with_capacity(64);
+        tokens.retain_mut(|token| {
+            let dictionary: &'a Dictionary = token.dictionary;
+            let id = token.word_id.id() as usize;
+            if token.word_id.is_unknown() {
+                // Unknown words have no dictionary form: they are indexed as written.
+                return self
+                    .judge(&mut key, dictionary.unknown_word_details_iter(id))
+                    .is_some();
+            }
+            if !token.word_id.is_system() {
+                return true;
+            }
+            let verdicts = self.verdicts.get_or_init(|| {
+                let words = dictionary.prefix_dictionary.words_idx_data.len() / 4;
+                (0..words).map(|_| AtomicU8::new(UNSEEN)).collect()
+            });
+            let verdict = verdicts
+                .get(id)
+                .map_or(UNSEEN, |v| v.load(Ordering::Relaxed));
+            match verdict {
+                STOP => return false,
+                KEEP_AS_WRITTEN => return true,
+                _ => {}
+            }
+            let judged = self.judge(&mut key, dictionary.word_details_iter(id));
+            let verdict = match judged {
+                None => STOP,
+                Some(Some(form)) if form != token.surface => {
+                    token.surface = form.into();
+                    KEEP_IN_FORM
+                }
+                Some(_) => KEEP_AS_WRITTEN,
+            };
+            if let Some(slot) = verdicts.get(id) {
+                slot.store(verdict, Ordering::Relaxed);
+            }
+            verdict != STOP
+        });
+        Ok(())
+    }
+}
+
+/// kuromoji's katakana stemming (サーバー → サーバ), as lindera-analysis's `japanese_katakana_stem`
+/// does it, but testing the rare trailing ー before the costly Unicode-block lookup it starts with.
+#[derive(Clone)]
+struct KatakanaStem;
+
+impl TokenFilter for KatakanaStem {
+    fn name(&self) -> &'static str {
+        "japanese_katakana_stem"
+    }
+
+    fn apply(&self, tokens: &mut Vec<Token<'_>>) -> lindera::LinderaResult<()> {
+        for token in tokens.iter_mut() {
+            let surface = &token.surface;
+            if surface.ends_with('ー')
+                && surface.chars().count() > KATAKANA_STEM_MIN
+                && surface
+                    .chars()
+                    .all(|c| ('\u{30A0}'..='\u{30FF}').contains(&c))
+            {
+                let stemmed = surface[..surface.len() - 'ー'.len_utf8()].to_string();
+                token.surface = stemmed.into();
+            }
+        }
+        Ok(())
+    }
 }

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use japanese::JapanesePipeline;
+pub use japanese::segment;
 pub use tantivy_adapter::register;
 
 /// Bumped whenever any analyser's output changes, so indexes built by an older analyser are refused.
@@ -39,7 +40,12 @@ pub enum Analyzer {
 
 impl Analyzer {
     /// Every analyser, in registration order.
-    pub const ALL: [Analyzer; 4] = [Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram, Analyzer::En];
+    pub const ALL: [Analyzer; 4] = [
+        Analyzer::Ja,
+        Analyzer::JaReading,
+        Analyzer::CjkBigram,
+        Analyzer::En,
+    ];
 
     /// The name tantivy knows this analyser by.
     pub fn name(self) -> &'static str {
@@ -63,8 +69,12 @@ impl Analyzer {
         static JA: OnceLock<JapanesePipeline> = OnceLock::new();
         static JA_READING: OnceLock<JapanesePipeline> = OnceLock::new();
         match self {
-            Analyzer::Ja => JA.get_or_init(JapanesePipeline::surface).run(text, detailed, out),
-            Analyzer::JaReading => JA_READING.get_or_init(JapanesePipeline::reading).run(text, detailed, out),
+            Analyzer::Ja => JA
+                .get_or_init(JapanesePipeline::surface)
+                .run(text, detailed, out),
+            Analyzer::JaReading => JA_READING
+                .get_or_init(JapanesePipeline::reading)
+                .run(text, detailed, out),
             Analyzer::CjkBigram => bigram::run(text, out),
             Analyzer::En => english::run(text, detailed, out),
         }

@@ -9,7 +9,10 @@ use super::{Analyzer, Term};
 /// Registers every analyser with `manager` under [`Analyzer::name`].
 pub fn register(manager: &TokenizerManager) {
     for analyzer in Analyzer::ALL {
-        manager.register(analyzer.name(), TextAnalyzer::from(JoubunTokenizer::new(analyzer)));
+        manager.register(
+            analyzer.name(),
+            TextAnalyzer::from(JoubunTokenizer::new(analyzer)),
+        );
     }
 }
 
@@ -54,7 +57,9 @@ pub struct JoubunTokenStream<'a> {
 
 impl TokenStream for JoubunTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        let Some(term) = self.terms.next() else { return false };
+        let Some(term) = self.terms.next() else {
+            return false;
+        };
         self.token.text.clear();
         self.token.text.push_str(&term.text);
         self.token.offset_from = term.start;

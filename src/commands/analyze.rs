@@ -43,7 +43,10 @@ pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
         serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "pos\tsurface\tterm\tbase_form\tpart_of_speech\treading\tbytes")?;
+        writeln!(
+            out,
+            "pos\tsurface\tterm\tbase_form\tpart_of_speech\treading\tbytes"
+        )?;
         for row in rows {
             let t = row.term;
             let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
@@ -66,7 +69,9 @@ pub fn run(args: &AnalyzeArgs) -> Result<Outcome> {
 
 fn read_stdin() -> Result<String> {
     let mut bytes = Vec::new();
-    std::io::stdin().read_to_end(&mut bytes).map_err(|e| Error::Input(format!("cannot read stdin: {e}")))?;
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::Input(format!("cannot read stdin: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         Error::Input(format!(
             "stdin is not valid UTF-8 (first bad byte at offset {}); convert it first, e.g. with iconv",
@@ -77,5 +82,9 @@ fn read_stdin() -> Result<String> {
 
 /// Control characters would break the table; show them escaped.
 fn printable(s: &str) -> String {
-    if s.chars().any(char::is_control) { s.escape_debug().to_string() } else { s.to_string() }
+    if s.chars().any(char::is_control) {
+        s.escape_debug().to_string()
+    } else {
+        s.to_string()
+    }
 }

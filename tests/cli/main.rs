@@ -1,0 +1,4 @@
+//! Integration tests: each drives the real `joubun` binary, in a temp dir of its own where it needs files.
+
+mod analyze;
+mod util;

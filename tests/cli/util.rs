@@ -1,0 +1,22 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `joubun` binary under test, with colour and terminal detection pinned for stable output.
+pub fn joubun() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_joubun"));
+    cmd.env("NO_COLOR", "1").env_remove("JOUBUN_INDEX");
+    cmd
+}
+
+/// The bundled corpus of the repository.
+pub fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Standard output of a finished command as text.
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
