@@ -1,5 +1,7 @@
 //! Command-line flags, parsed once by clap into plain values; nothing here does I/O.
 
+use std::path::PathBuf;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::Analyzer;
@@ -18,6 +20,24 @@ pub struct Cli {
 pub enum Command {
     /// Show how an analyser cuts text into terms (like Elasticsearch's _analyze).
     Analyze(AnalyzeArgs),
+    /// Print the clause tree of a file or folder, with every clause's facts.
+    Parse(ParseArgs),
+}
+
+/// Flags of `joubun parse`.
+#[derive(Debug, Args)]
+pub struct ParseArgs {
+    /// A document, or a folder to walk.
+    pub path: PathBuf,
+    /// Print JSON Lines, one clause per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Show the cue behind each clause's type and the document's company and date.
+    #[arg(long)]
+    pub explain: bool,
+    /// Follow symbolic links while walking (loops are detected).
+    #[arg(long)]
+    pub follow: bool,
 }
 
 /// Flags of `joubun analyze`.

@@ -6,3 +6,8 @@ pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod classify;
+pub mod clause;
+pub mod corpus;
+pub mod furniture;
+pub mod segment;

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 use serde::Serialize;
 
 use japanese::JapanesePipeline;
+pub use bigram::is_cjk;
 pub use japanese::segment;
 pub use tantivy_adapter::register;
 

@@ -1,6 +1,7 @@
 //! One thin module per subcommand, each turning parsed flags into calls on the core modules.
 
 mod analyze;
+mod parse;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ impl Outcome {
 pub fn run(cli: Cli) -> Result<Outcome> {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
+        Command::Parse(args) => parse::run(&args),
     };
     // A reader that stops early (`| head`) is not an error, as in ripgrep.
     match result {

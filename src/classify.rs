@@ -1,0 +1,406 @@
+//! What a clause is about and whose it is: company, laws and jurisdictions, date, language, article type.
+//!
+//! The type and law tables are data (`src/rules/*.toml`) so a lawyer can review and extend them; this
+//! module only applies them. Pure: text in, facts out.
+
+use std::sync::LazyLock;
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use crate::analysis::normalize::Normalized;
+
+/// A clause's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    /// Japanese.
+    Ja,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// The code used in JSON and facets.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+}
+
+/// The language of `text`: Japanese if it has kana or kanji in any real proportion, English if it is
+/// Latin letters; `fallback` when it has too few letters to tell.
+pub fn language(text: &str, fallback: Lang) -> Lang {
+    // Addresses are Latin letters in any language.
+    let text = &URL.replace_all(text, "");
+    let japanese = text.chars().filter(|c| crate::analysis::is_cjk(*c)).count();
+    let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+    if japanese == 0 && latin < 12 {
+        fallback
+    } else if japanese * 4 >= latin.min(400) && japanese > 0 {
+        Lang::Ja
+    } else {
+        Lang::En
+    }
+}
+
+static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:https?://|www\.|[\w.+-]+@)[^\s)）]*").unwrap());
+
+/// A fact and the text that decided it, for `--explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decided<T> {
+    /// The fact.
+    pub value: T,
+    /// Why: the cue or rule that decided it.
+    pub cue: String,
+}
+
+#[derive(Deserialize)]
+struct TypeRules {
+    override_hits: usize,
+    #[serde(rename = "type")]
+    types: Vec<TypeRule>,
+}
+
+#[derive(Deserialize)]
+struct TypeRule {
+    name: String,
+    ja: Vec<String>,
+    en: Vec<String>,
+    #[serde(default)]
+    heading: Vec<String>,
+}
+
+static TYPES: LazyLock<TypeRules> =
+    LazyLock::new(|| toml::from_str(include_str!("rules/types.toml")).expect("src/rules/types.toml is valid"));
+
+/// Every article type name, in the rules' order, then `other`.
+pub fn type_names() -> Vec<&'static str> {
+    TYPES.types.iter().map(|t| t.name.as_str()).chain(["other"]).collect()
+}
+
+/// Text folded the way cues are written: NFKC, lowercase.
+fn fold(text: &str) -> String {
+    Normalized::new(text).text.to_lowercase()
+}
+
+/// The type an article heading names, if any: the first type in the rules with a cue in it.
+pub fn heading_type(heading: &str) -> Option<Decided<String>> {
+    let folded = fold(heading);
+    TYPES.types.iter().find_map(|t| {
+        let cue = t.ja.iter().chain(&t.en).chain(&t.heading).find(|c| folded.contains(c.as_str()))?;
+        Some(Decided {
+            value: t.name.clone(),
+            cue: format!("heading 「{heading}」 has “{cue}”"),
+        })
+    })
+}
+
+/// Cue hits per type in `text`, best first (ties keep the rules' order).
+fn scores(text: &str) -> Vec<(usize, &'static TypeRule, Vec<&'static str>)> {
+    let folded = fold(text);
+    let mut scored: Vec<_> = TYPES
+        .types
+        .iter()
+        .map(|t| {
+            let mut cues: Vec<&str> = t.ja.iter().chain(&t.en).map(String::as_str).filter(|c| folded.contains(c)).collect();
+            cues.dedup();
+            let hits: usize = cues.iter().map(|c| folded.matches(c).count()).sum();
+            (hits, t, cues)
+        })
+        .filter(|(hits, _, _)| *hits > 0)
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored
+}
+
+/// The type `text` is most about, by cue hits; `other` when it names none.
+pub fn text_type(text: &str) -> Decided<String> {
+    match scores(text).first() {
+        Some((hits, t, cues)) => Decided {
+            value: t.name.clone(),
+            cue: format!("text has {hits} cue(s) of {}: {}", t.name, cues.join(", ")),
+        },
+        None => Decided {
+            value: "other".to_string(),
+            cue: "no cue in heading or text".to_string(),
+        },
+    }
+}
+
+/// A clause's type: its article's, unless its own text clearly says otherwise.
+pub fn clause_type(article: &Decided<String>, text: &str) -> Decided<String> {
+    let scored = scores(text);
+    let own = |name: &str| scored.iter().find(|(_, t, _)| t.name == name).map_or(0, |s| s.0);
+    match scored.first() {
+        Some((hits, t, cues)) if t.name != article.value && *hits >= TYPES.override_hits && *hits > own(&article.value) => {
+            Decided {
+                value: t.name.clone(),
+                cue: format!("own text has {hits} cue(s) of {}: {} (article: {})", t.name, cues.join(", "), article.value),
+            }
+        }
+        _ => Decided {
+            value: article.value.clone(),
+            cue: format!("article: {}", article.cue),
+        },
+    }
+}
+
+#[derive(Deserialize)]
+struct LawRules {
+    law: Vec<LawRule>,
+}
+
+#[derive(Deserialize)]
+struct LawRule {
+    id: String,
+    jurisdiction: String,
+    names: Vec<String>,
+    #[serde(default)]
+    unless: Vec<String>,
+}
+
+struct Law {
+    id: String,
+    jurisdiction: String,
+    names: Vec<Regex>,
+    unless: Vec<Regex>,
+}
+
+static LAWS: LazyLock<Vec<Law>> = LazyLock::new(|| {
+    let rules: LawRules = toml::from_str(include_str!("rules/laws.toml")).expect("src/rules/laws.toml is valid");
+    let compile = |p: &String| RegexBuilder::new(p).case_insensitive(true).build().expect("law pattern");
+    rules
+        .law
+        .into_iter()
+        .map(|l| Law {
+            names: l.names.iter().map(compile).collect(),
+            unless: l.unless.iter().map(compile).collect(),
+            id: l.id,
+            jurisdiction: l.jurisdiction,
+        })
+        .collect()
+});
+
+static ARTICLE_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(?:,\s*)?(?:Art\.?|Article|第)\s*(\d+)").unwrap());
+static ARTICLE_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:Art\.?|Article)\s*(\d+)(?:\s*\(\d+\))?\s*(?:of\s+)?(?:the\s+)?$").unwrap());
+
+/// The laws `text` names, as ids with an article number where one is given (`GDPR Art. 22`), in order
+/// of first mention, without repeats.
+pub fn cites(text: &str) -> Vec<String> {
+    let text = Normalized::new(text).text;
+    let mut found: Vec<(usize, String)> = Vec::new();
+    for law in LAWS.iter() {
+        for name in &law.names {
+            for m in name.find_iter(&text) {
+                let window = window_on_boundaries(&text, m.start().saturating_sub(10), (m.end() + 40).min(text.len())).unwrap_or("");
+                if law.unless.iter().any(|u| u.is_match(window) || u.is_match(m.as_str())) {
+                    continue;
+                }
+                let after = ARTICLE_AFTER.captures(&text[m.end()..]).map(|c| c[1].to_string());
+                let before_start = floor_boundary(&text, m.start().saturating_sub(30));
+                let before = ARTICLE_BEFORE.captures(&text[before_start..m.start()]).map(|c| c[1].to_string());
+                let cite = match after.or(before) {
+                    Some(n) => format!("{} Art. {n}", law.id),
+                    None => law.id.clone(),
+                };
+                found.push((m.start(), cite));
+            }
+        }
+    }
+    found.sort();
+    let mut out: Vec<String> = Vec::new();
+    for (_, cite) in found {
+        // A bare mention adds nothing beside the same law cited with an article.
+        let bare_known = out.iter().any(|c| c == &cite || c.starts_with(&format!("{cite} Art.")));
+        if !bare_known {
+            out.retain(|c| !cite.starts_with(&format!("{c} Art.")));
+            out.push(cite);
+        }
+    }
+    out
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn window_on_boundaries(text: &str, start: usize, end: usize) -> Option<&str> {
+    let start = floor_boundary(text, start);
+    let mut end = end;
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    text.get(start..end)
+}
+
+/// The jurisdiction a law id places a document under.
+pub fn jurisdiction_of(cite: &str) -> Option<&'static str> {
+    let id = cite.split(" Art.").next()?;
+    LAWS.iter().find(|l| l.id == id).map(|l| l.jurisdiction.as_str())
+}
+
+static DATE_JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(制定|改定|改訂|施行|更新|最終改定|最終更新)日?\s*[:：]?\s*)?(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(制定|改定|改訂|施行|更新)?").unwrap()
+});
+static DATE_EN: LazyLock<Regex> = LazyLock::new(|| {
+    RegexBuilder::new(r"(revised|last updated|last revised|last modified|effective(?: date)?|updated|established|enacted)\s*(?:on|as of)?\s*:?\s*([a-z]+)\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
+        .case_insensitive(true)
+        .build()
+        .unwrap()
+});
+static DATE_ISO: LazyLock<Regex> = LazyLock::new(|| {
+    RegexBuilder::new(r"(revised|updated|effective|制定|改定|施行|更新)[^0-9]{0,12}(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+        .case_insensitive(true)
+        .build()
+        .unwrap()
+});
+
+/// The policy's date where the text states one (制定, 改定日, 施行, "Revised: …"), as ISO 8601; the
+/// latest when several are given (the version in force).
+pub fn policy_date<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<Decided<String>> {
+    let mut best: Option<Decided<String>> = None;
+    for line in lines {
+        let line = Normalized::new(line).text;
+        let mut found = Vec::new();
+        for c in DATE_JA.captures_iter(&line) {
+            if c.get(1).is_some() || c.get(5).is_some() {
+                found.push(iso(&c[2], &c[3], &c[4]));
+            }
+        }
+        for c in DATE_EN.captures_iter(&line) {
+            if let Some(month) = month_number(&c[2]) {
+                found.push(iso(&c[4], &month.to_string(), &c[3]));
+            }
+        }
+        for c in DATE_ISO.captures_iter(&line) {
+            found.push(iso(&c[2], &c[3], &c[4]));
+        }
+        for date in found.into_iter().flatten() {
+            if best.as_ref().is_none_or(|b| date > b.value) {
+                best = Some(Decided { value: date, cue: format!("「{}」", line.trim()) });
+            }
+        }
+    }
+    best
+}
+
+fn iso(year: &str, month: &str, day: &str) -> Option<String> {
+    let (y, m, d): (u32, u32, u32) = (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
+    ((1900..=2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+fn month_number(name: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let lower = name.to_lowercase();
+    MONTHS.iter().position(|m| lower.starts_with(m)).map(|i| i as u32 + 1)
+}
+
+static COMPANY_JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^\s、。，,「」『』（）()：:]{1,40}?)\s*[（(]\s*以下[、,]?\s*[「『](?:当社|弊社|当法人|当団体)[」』]").unwrap()
+});
+static COMPANY_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([A-Z][\w&'\-]*(?:\s+[A-Z0-9][\w&'\-]*){0,4},?\s+(?:Inc\.|Co\.,\s*Ltd\.|Ltd\.|LLC|Corporation|Corp\.|K\.K\.|GmbH|Limited))\s*\(\s*hereinafter").unwrap()
+});
+static COMPANY_TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.{1,40}?)\s*(?:のプライバシーポリシー|プライバシーポリシー|個人情報保護方針|個人情報の取扱いについて|Privacy Policy)$").unwrap());
+
+/// The company a document belongs to, from its text: the party defined as 「当社」 or "hereinafter", or
+/// the name in a title such as "LNSOFT プライバシーポリシー". Never guessed from file names.
+pub fn company<'a>(title: Option<&str>, lines: impl IntoIterator<Item = &'a str>) -> Option<Decided<String>> {
+    let lines: Vec<&str> = lines.into_iter().collect();
+    for line in &lines {
+        if let Some(c) = COMPANY_JA.captures(line) {
+            return Some(Decided { value: bare_company(&c[1]), cue: format!("「{}」", c[0].trim()) });
+        }
+    }
+    for line in &lines {
+        if let Some(c) = COMPANY_EN.captures(line) {
+            return Some(Decided { value: bare_company(&c[1]), cue: format!("“{}”", c[0].trim()) });
+        }
+    }
+    let candidates = title.into_iter().chain(lines.iter().take(3).copied());
+    for line in candidates {
+        if let Some(c) = COMPANY_TITLE.captures(line.trim()) {
+            let name = bare_company(&c[1]);
+            if !name.is_empty() && !matches!(name.as_str(), "本" | "当社" | "弊社" | "Our" | "The") {
+                return Some(Decided { value: name, cue: format!("title 「{}」", line.trim()) });
+            }
+        }
+    }
+    None
+}
+
+/// A company name without its legal form (株式会社Live2D → Live2D, Live2D Inc. → Live2D).
+pub fn bare_company(name: &str) -> String {
+    let mut s = name.trim().trim_matches(['「', '」', '"', '“', '”']).to_string();
+    for form in ["株式会社", "有限会社", "合同会社", "一般社団法人", "(株)", "㈱", "（株）"] {
+        s = s.trim_start_matches(form).trim_end_matches(form).to_string();
+    }
+    for form in [", Inc.", " Inc.", " Co., Ltd.", " Co.,Ltd.", " Ltd.", " LLC", " Corporation", " Corp.", " K.K.", " GmbH", " Limited"] {
+        if let Some(stripped) = s.strip_suffix(form) {
+            s = stripped.trim_end_matches(',').to_string();
+        }
+    }
+    s.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn companies_from_their_defining_phrase() {
+        let c = |line: &str| company(None, [line]).map(|d| d.value);
+        assert_eq!(c("株式会社Live2D（以下、「当社」といいます。）は、"), Some("Live2D".into()));
+        assert_eq!(c("HeyImg（以下「当社」といいます。）は、当社が"), Some("HeyImg".into()));
+        assert_eq!(c("1.1 Live2D Inc. (hereinafter referred to as “Live2D”) acknowledges"), Some("Live2D".into()));
+        assert_eq!(company(Some("LNSOFT プライバシーポリシー"), ["当社は、"]).map(|d| d.value), Some("LNSOFT".into()));
+        assert_eq!(c("we have established the Personal Information Protection Policy (hereinafter referred to as the ”Privacy Policy”)"), None);
+    }
+
+    #[test]
+    fn laws_and_articles() {
+        assert_eq!(cites("comply with the Personal Information Protection Law of Japan, GDPR (General Data Protection Regulation), CCPA"), ["APPI", "GDPR", "CCPA"]);
+        assert_eq!(cites("Under GDPR Art. 22 and Article 15 of the GDPR"), ["GDPR Art. 22", "GDPR Art. 15"]);
+        assert_eq!(cites("個人情報保護法第27条に基づき"), ["APPI Art. 27"]);
+        assert_eq!(cites("the Personal Information Protection Law of the People's Republic of China"), ["PIPL"]);
+        assert_eq!(jurisdiction_of("CCPA"), Some("US-CA"));
+    }
+
+    #[test]
+    fn dates_in_iso() {
+        let d = |l: &str| policy_date([l]).map(|d| d.value);
+        assert_eq!(d("2025年1月1日制定"), Some("2025-01-01".into()));
+        assert_eq!(d("改定日： 2022年2月2日"), Some("2022-02-02".into()));
+        assert_eq!(d("Revised: February 2nd, 2022"), Some("2022-02-02".into()));
+        assert_eq!(d("２０２４年１２月１日改定"), Some("2024-12-01".into()));
+        assert_eq!(d("平成 15 年 5 月 30 日法律第 57 号"), None);
+        assert_eq!(policy_date(["2020年4月1日制定", "2023年10月1日改定"]).map(|d| d.value), Some("2023-10-01".into()));
+    }
+
+    #[test]
+    fn types_from_headings_and_text() {
+        assert_eq!(heading_type("第三者提供").unwrap().value, "third-party");
+        assert_eq!(heading_type("外国にある第三者への提供").unwrap().value, "cross-border");
+        assert_eq!(heading_type("Use of Cookie").unwrap().value, "cookies");
+        assert_eq!(text_type("当社は、Googleアナリティクスによるアクセス解析を行い、Cookieを利用します。").value, "cookies");
+        let article = Decided { value: "third-party".to_string(), cue: String::new() };
+        assert_eq!(clause_type(&article, "本人の同意がある場合").value, "third-party");
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(language("当社は個人情報を守ります。", Lang::En), Lang::Ja);
+        assert_eq!(language("We protect personal information.", Lang::Ja), Lang::En);
+        assert_eq!(language("6.2.1", Lang::Ja), Lang::Ja);
+        assert_eq!(language("Googleプライバシーポリシー", Lang::En), Lang::Ja);
+    }
+}

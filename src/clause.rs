@@ -1,0 +1,220 @@
+//! The clause: the unit joubun indexes, cites and exports, with every fact about it.
+//!
+//! `parse_document` runs the parse half of the pipeline for one decoded document: segment, then label
+//! each segment with the document's company, jurisdictions and date and its own language, cites and type.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::classify::{self, Decided, Lang};
+use crate::corpus::SourceDoc;
+use crate::segment::{self, Level};
+
+/// One clause and its facts; the field names are the JSON every command reads and writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Clause {
+    /// Stable and readable: `lnsoft#12.2` (document stem, article, paragraph, item).
+    pub id: String,
+    /// The document's path relative to the corpus root.
+    pub doc: String,
+    /// The company whose policy this is, if known.
+    pub company: Option<String>,
+    /// The document's title, if known.
+    pub title: Option<String>,
+    /// The policy's date (ISO 8601), if stated.
+    pub date: Option<String>,
+    /// `ja` or `en`, decided per clause.
+    pub lang: Lang,
+    /// Jurisdictions of the laws the document names (`JP`, `EU`, `US-CA`, ...).
+    pub jurisdictions: Vec<String>,
+    /// True when `jurisdictions` was inferred (a Japanese document naming no law) rather than read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub jurisdictions_inferred: bool,
+    /// Laws this clause itself names, with article numbers where given (`GDPR Art. 22`).
+    pub cites: Vec<String>,
+    /// The article type (`third-party`, `cookies`, ...).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The article's label as written (`第12条`, `3`), if numbered.
+    pub article: Option<String>,
+    /// The article's heading, if it has one.
+    pub heading: Option<String>,
+    /// The clause's own label within its article (`2`, `1-(1)`).
+    pub label: Option<String>,
+    /// Depth in the clause tree.
+    #[serde(default = "default_level")]
+    pub level: Level,
+    /// First source line, 1-based.
+    pub line_start: usize,
+    /// Last source line, 1-based, inclusive.
+    pub line_end: usize,
+    /// The clause text.
+    pub text: String,
+}
+
+fn default_level() -> Level {
+    Level::Paragraph
+}
+
+/// Why a clause got its type and company (`parse --explain`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Explanation {
+    /// The cue that decided the type.
+    pub type_cue: String,
+    /// Where the company came from.
+    pub company_cue: String,
+    /// Where the date came from.
+    pub date_cue: String,
+}
+
+/// Per-file facts a user asserts in `corpus/joubun.toml`, which beat anything read from the text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileFacts {
+    /// The company.
+    pub company: Option<String>,
+    /// The title.
+    pub title: Option<String>,
+    /// Where the document was published.
+    pub url: Option<String>,
+    /// The policy date, ISO 8601.
+    pub date: Option<String>,
+    /// Jurisdictions, replacing those read from the text.
+    pub jurisdiction: Option<Vec<String>>,
+}
+
+/// The contents of `joubun.toml` at a corpus root.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorpusConfig {
+    /// Facts per file, keyed by path relative to the corpus root.
+    #[serde(default)]
+    pub files: HashMap<String, FileFacts>,
+}
+
+impl CorpusConfig {
+    /// Reads `joubun.toml` from the corpus root; no file means no overrides.
+    pub fn load(root: &Path) -> Result<CorpusConfig, String> {
+        let path = root.join("joubun.toml");
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(CorpusConfig::default()),
+            Err(e) => Err(format!("{}: {e}", path.display())),
+        }
+    }
+}
+
+/// Segments and labels one document.
+pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Clause, Explanation)> {
+    let (outline, segments) = segment::segment(&source.text);
+    let lines = || outline.lines.iter().map(|(_, l)| l.as_str());
+    let front = |key: &str| outline.front_matter.get(key).cloned();
+
+    let doc_lang = classify::language(&lines().collect::<Vec<_>>().join("\n"), Lang::Ja);
+    let title = facts.and_then(|f| f.title.clone()).or(outline.title.clone());
+    let company = match (facts.and_then(|f| f.company.clone()), front("company")) {
+        (Some(c), _) => Some(Decided { value: c, cue: "joubun.toml".to_string() }),
+        (None, Some(c)) => Some(Decided { value: classify::bare_company(&c), cue: "front matter".to_string() }),
+        _ => classify::company(title.as_deref(), lines()),
+    };
+    let date = match facts.and_then(|f| f.date.clone()).or(front("date")) {
+        Some(d) => Some(Decided { value: d, cue: "joubun.toml or front matter".to_string() }),
+        None => classify::policy_date(lines()),
+    };
+    let (jurisdictions, inferred) = match facts.and_then(|f| f.jurisdiction.clone()) {
+        Some(j) => (j, false),
+        None => {
+            let named: BTreeSet<String> = lines()
+                .flat_map(classify::cites)
+                .filter_map(|c| classify::jurisdiction_of(&c).map(String::from))
+                .collect();
+            if named.is_empty() && doc_lang == Lang::Ja {
+                (vec!["JP".to_string()], true)
+            } else {
+                (named.into_iter().collect(), false)
+            }
+        }
+    };
+
+    // Article types: the heading decides; without one, all of the article's text does.
+    let mut article_types: HashMap<String, Decided<String>> = HashMap::new();
+    for seg in &segments {
+        let key = seg.article.as_ref().map_or("0".to_string(), |a| a.key.clone());
+        if article_types.contains_key(&key) {
+            continue;
+        }
+        let from_heading = seg.article.as_ref().and_then(|a| a.heading.as_deref()).and_then(classify::heading_type);
+        let decided = from_heading.unwrap_or_else(|| {
+            let text: Vec<&str> = segments
+                .iter()
+                .filter(|s| s.article.as_ref().map_or("0", |a| a.key.as_str()) == key)
+                .map(|s| s.text.as_str())
+                .collect();
+            classify::text_type(&text.join("\n"))
+        });
+        article_types.insert(key, decided);
+    }
+
+    let stem = Path::new(&source.rel_path).with_extension("").to_string_lossy().replace(['#', ' '], "_");
+    let mut used = HashSet::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let mut previous_lang = doc_lang;
+    segments
+        .into_iter()
+        .map(|seg| {
+            let article_key = seg.article.as_ref().map_or("0".to_string(), |a| a.key.clone());
+            // Too few letters to tell (a URL, "Google Inc."): the language of the text around it.
+            let lang = classify::language(&seg.text, previous_lang);
+            previous_lang = lang;
+            let base = if seg.key.is_empty() { article_key.clone() } else { format!("{article_key}.{}", seg.key) };
+            let mut id = format!("{stem}#{base}");
+            if used.contains(&id) {
+                // A translation repeats the numbering (Live2D's Japanese and English sections).
+                id = format!("{stem}#{}.{base}", lang.code());
+            }
+            if used.contains(&id) {
+                // Remember the next free suffix per base, so a file repeating one number stays linear.
+                let n = next_suffix.entry(base.clone()).or_insert(2);
+                while used.contains(&format!("{stem}#{base}~{n}")) {
+                    *n += 1;
+                }
+                id = format!("{stem}#{base}~{n}");
+            }
+            used.insert(id.clone());
+            // Without a heading, clauses are not about one thing: each is typed by its own text.
+            let headed = seg.article.as_ref().is_some_and(|a| a.heading.is_some());
+            let kind = if headed {
+                classify::clause_type(&article_types[&article_key], &seg.text)
+            } else {
+                classify::text_type(&seg.text)
+            };
+            let explanation = Explanation {
+                type_cue: kind.cue.clone(),
+                company_cue: company.as_ref().map_or("no company found".to_string(), |c| c.cue.clone()),
+                date_cue: date.as_ref().map_or(String::new(), |d| d.cue.clone()),
+            };
+            let clause = Clause {
+                id,
+                doc: source.rel_path.clone(),
+                company: company.as_ref().map(|c| c.value.clone()),
+                title: title.clone(),
+                date: date.as_ref().map(|d| d.value.clone()),
+                lang,
+                jurisdictions: jurisdictions.clone(),
+                jurisdictions_inferred: inferred,
+                cites: classify::cites(&seg.text),
+                kind: kind.value,
+                article: seg.article.as_ref().and_then(|a| a.label.clone()),
+                heading: seg.article.as_ref().and_then(|a| a.heading.clone()),
+                label: seg.label,
+                level: seg.level,
+                line_start: seg.line_start,
+                line_end: seg.line_end,
+                text: seg.text,
+            };
+            (clause, explanation)
+        })
+        .collect()
+}
