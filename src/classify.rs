@@ -46,7 +46,8 @@ pub fn language(text: &str, fallback: Lang) -> Lang {
     }
 }
 
-static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:https?://|www\.|[\w.+-]+@)[^\s)）]*").unwrap());
+static URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:https?://|www\.|[\w.+-]+@)[^\s)）]*").unwrap());
 
 /// A fact and the text that decided it, for `--explain`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,12 +74,18 @@ struct TypeRule {
     heading: Vec<String>,
 }
 
-static TYPES: LazyLock<TypeRules> =
-    LazyLock::new(|| toml::from_str(include_str!("rules/types.toml")).expect("src/rules/types.toml is valid"));
+static TYPES: LazyLock<TypeRules> = LazyLock::new(|| {
+    toml::from_str(include_str!("rules/types.toml")).expect("src/rules/types.toml is valid")
+});
 
 /// Every article type name, in the rules' order, then `other`.
 pub fn type_names() -> Vec<&'static str> {
-    TYPES.types.iter().map(|t| t.name.as_str()).chain(["other"]).collect()
+    TYPES
+        .types
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(["other"])
+        .collect()
 }
 
 /// Text folded the way cues are written: NFKC, lowercase.
@@ -90,7 +97,11 @@ fn fold(text: &str) -> String {
 pub fn heading_type(heading: &str) -> Option<Decided<String>> {
     let folded = fold(heading);
     TYPES.types.iter().find_map(|t| {
-        let cue = t.ja.iter().chain(&t.en).chain(&t.heading).find(|c| folded.contains(c.as_str()))?;
+        let cue =
+            t.ja.iter()
+                .chain(&t.en)
+                .chain(&t.heading)
+                .find(|c| folded.contains(c.as_str()))?;
         Some(Decided {
             value: t.name.clone(),
             cue: format!("heading 「{heading}」 has “{cue}”"),
@@ -105,14 +116,19 @@ fn scores(text: &str) -> Vec<(usize, &'static TypeRule, Vec<&'static str>)> {
         .types
         .iter()
         .map(|t| {
-            let mut cues: Vec<&str> = t.ja.iter().chain(&t.en).map(String::as_str).filter(|c| folded.contains(c)).collect();
+            let mut cues: Vec<&str> =
+                t.ja.iter()
+                    .chain(&t.en)
+                    .map(String::as_str)
+                    .filter(|c| folded.contains(c))
+                    .collect();
             cues.dedup();
             let hits: usize = cues.iter().map(|c| folded.matches(c).count()).sum();
             (hits, t, cues)
         })
         .filter(|(hits, _, _)| *hits > 0)
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     scored
 }
 
@@ -133,12 +149,26 @@ pub fn text_type(text: &str) -> Decided<String> {
 /// A clause's type: its article's, unless its own text clearly says otherwise.
 pub fn clause_type(article: &Decided<String>, text: &str) -> Decided<String> {
     let scored = scores(text);
-    let own = |name: &str| scored.iter().find(|(_, t, _)| t.name == name).map_or(0, |s| s.0);
+    let own = |name: &str| {
+        scored
+            .iter()
+            .find(|(_, t, _)| t.name == name)
+            .map_or(0, |s| s.0)
+    };
     match scored.first() {
-        Some((hits, t, cues)) if t.name != article.value && *hits >= TYPES.override_hits && *hits > own(&article.value) => {
+        Some((hits, t, cues))
+            if t.name != article.value
+                && *hits >= TYPES.override_hits
+                && *hits > own(&article.value) =>
+        {
             Decided {
                 value: t.name.clone(),
-                cue: format!("own text has {hits} cue(s) of {}: {} (article: {})", t.name, cues.join(", "), article.value),
+                cue: format!(
+                    "own text has {hits} cue(s) of {}: {} (article: {})",
+                    t.name,
+                    cues.join(", "),
+                    article.value
+                ),
             }
         }
         _ => Decided {
@@ -170,8 +200,14 @@ struct Law {
 }
 
 static LAWS: LazyLock<Vec<Law>> = LazyLock::new(|| {
-    let rules: LawRules = toml::from_str(include_str!("rules/laws.toml")).expect("src/rules/laws.toml is valid");
-    let compile = |p: &String| RegexBuilder::new(p).case_insensitive(true).build().expect("law pattern");
+    let rules: LawRules =
+        toml::from_str(include_str!("rules/laws.toml")).expect("src/rules/laws.toml is valid");
+    let compile = |p: &String| {
+        RegexBuilder::new(p)
+            .case_insensitive(true)
+            .build()
+            .expect("law pattern")
+    };
     rules
         .law
         .into_iter()
@@ -186,8 +222,9 @@ static LAWS: LazyLock<Vec<Law>> = LazyLock::new(|| {
 
 static ARTICLE_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:,\s*)?(?:Art\.?|Article|第)\s*(\d+)").unwrap());
-static ARTICLE_BEFORE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:Art\.?|Article)\s*(\d+)(?:\s*\(\d+\))?\s*(?:of\s+)?(?:the\s+)?$").unwrap());
+static ARTICLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:Art\.?|Article)\s*(\d+)(?:\s*\(\d+\))?\s*(?:of\s+)?(?:the\s+)?$").unwrap()
+});
 
 /// The laws `text` names, as ids with an article number where one is given (`GDPR Art. 22`), in order
 /// of first mention, without repeats.
@@ -197,13 +234,26 @@ pub fn cites(text: &str) -> Vec<String> {
     for law in LAWS.iter() {
         for name in &law.names {
             for m in name.find_iter(&text) {
-                let window = window_on_boundaries(&text, m.start().saturating_sub(10), (m.end() + 40).min(text.len())).unwrap_or("");
-                if law.unless.iter().any(|u| u.is_match(window) || u.is_match(m.as_str())) {
+                let window = window_on_boundaries(
+                    &text,
+                    m.start().saturating_sub(10),
+                    (m.end() + 40).min(text.len()),
+                )
+                .unwrap_or("");
+                if law
+                    .unless
+                    .iter()
+                    .any(|u| u.is_match(window) || u.is_match(m.as_str()))
+                {
                     continue;
                 }
-                let after = ARTICLE_AFTER.captures(&text[m.end()..]).map(|c| c[1].to_string());
+                let after = ARTICLE_AFTER
+                    .captures(&text[m.end()..])
+                    .map(|c| c[1].to_string());
                 let before_start = floor_boundary(&text, m.start().saturating_sub(30));
-                let before = ARTICLE_BEFORE.captures(&text[before_start..m.start()]).map(|c| c[1].to_string());
+                let before = ARTICLE_BEFORE
+                    .captures(&text[before_start..m.start()])
+                    .map(|c| c[1].to_string());
                 let cite = match after.or(before) {
                     Some(n) => format!("{} Art. {n}", law.id),
                     None => law.id.clone(),
@@ -216,7 +266,9 @@ pub fn cites(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (_, cite) in found {
         // A bare mention adds nothing beside the same law cited with an article.
-        let bare_known = out.iter().any(|c| c == &cite || c.starts_with(&format!("{cite} Art.")));
+        let bare_known = out
+            .iter()
+            .any(|c| c == &cite || c.starts_with(&format!("{cite} Art.")));
         if !bare_known {
             out.retain(|c| !cite.starts_with(&format!("{c} Art.")));
             out.push(cite);
@@ -244,7 +296,9 @@ fn window_on_boundaries(text: &str, start: usize, end: usize) -> Option<&str> {
 /// The jurisdiction a law id places a document under.
 pub fn jurisdiction_of(cite: &str) -> Option<&'static str> {
     let id = cite.split(" Art.").next()?;
-    LAWS.iter().find(|l| l.id == id).map(|l| l.jurisdiction.as_str())
+    LAWS.iter()
+        .find(|l| l.id == id)
+        .map(|l| l.jurisdiction.as_str())
 }
 
 static DATE_JA: LazyLock<Regex> = LazyLock::new(|| {
@@ -285,7 +339,10 @@ pub fn policy_date<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<Decid
         }
         for date in found.into_iter().flatten() {
             if best.as_ref().is_none_or(|b| date > b.value) {
-                best = Some(Decided { value: date, cue: format!("「{}」", line.trim()) });
+                best = Some(Decided {
+                    value: date,
+                    cue: format!("「{}」", line.trim()),
+                });
             }
         }
     }
@@ -294,13 +351,19 @@ pub fn policy_date<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<Decid
 
 fn iso(year: &str, month: &str, day: &str) -> Option<String> {
     let (y, m, d): (u32, u32, u32) = (year.parse().ok()?, month.parse().ok()?, day.parse().ok()?);
-    ((1900..=2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    ((1900..=2200).contains(&y) && (1..=12).contains(&m) && (1..=31).contains(&d))
+        .then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
 
 fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    const MONTHS: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
     let lower = name.to_lowercase();
-    MONTHS.iter().position(|m| lower.starts_with(m)).map(|i| i as u32 + 1)
+    MONTHS
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as u32 + 1)
 }
 
 static COMPANY_JA: LazyLock<Regex> = LazyLock::new(|| {
@@ -309,29 +372,43 @@ static COMPANY_JA: LazyLock<Regex> = LazyLock::new(|| {
 static COMPANY_EN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"([A-Z][\w&'\-]*(?:\s+[A-Z0-9][\w&'\-]*){0,4},?\s+(?:Inc\.|Co\.,\s*Ltd\.|Ltd\.|LLC|Corporation|Corp\.|K\.K\.|GmbH|Limited))\s*\(\s*hereinafter").unwrap()
 });
-static COMPANY_TITLE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.{1,40}?)\s*(?:のプライバシーポリシー|プライバシーポリシー|個人情報保護方針|個人情報の取扱いについて|Privacy Policy)$").unwrap());
+static COMPANY_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.{1,40}?)\s*(?:のプライバシーポリシー|プライバシーポリシー|個人情報保護方針|個人情報の取扱いについて|Privacy Policy)$").unwrap()
+});
 
 /// The company a document belongs to, from its text: the party defined as 「当社」 or "hereinafter", or
 /// the name in a title such as "LNSOFT プライバシーポリシー". Never guessed from file names.
-pub fn company<'a>(title: Option<&str>, lines: impl IntoIterator<Item = &'a str>) -> Option<Decided<String>> {
+pub fn company<'a>(
+    title: Option<&str>,
+    lines: impl IntoIterator<Item = &'a str>,
+) -> Option<Decided<String>> {
     let lines: Vec<&str> = lines.into_iter().collect();
     for line in &lines {
         if let Some(c) = COMPANY_JA.captures(line) {
-            return Some(Decided { value: bare_company(&c[1]), cue: format!("「{}」", c[0].trim()) });
+            return Some(Decided {
+                value: bare_company(&c[1]),
+                cue: format!("「{}」", c[0].trim()),
+            });
         }
     }
     for line in &lines {
         if let Some(c) = COMPANY_EN.captures(line) {
-            return Some(Decided { value: bare_company(&c[1]), cue: format!("“{}”", c[0].trim()) });
+            return Some(Decided {
+                value: bare_company(&c[1]),
+                cue: format!("“{}”", c[0].trim()),
+            });
         }
     }
     let candidates = title.into_iter().chain(lines.iter().take(3).copied());
     for line in candidates {
         if let Some(c) = COMPANY_TITLE.captures(line.trim()) {
             let name = bare_company(&c[1]);
-            if !name.is_empty() && !matches!(name.as_str(), "本" | "当社" | "弊社" | "Our" | "The") {
-                return Some(Decided { value: name, cue: format!("title 「{}」", line.trim()) });
+            if !name.is_empty() && !matches!(name.as_str(), "本" | "当社" | "弊社" | "Our" | "The")
+            {
+                return Some(Decided {
+                    value: name,
+                    cue: format!("title 「{}」", line.trim()),
+                });
             }
         }
     }
@@ -340,11 +417,37 @@ pub fn company<'a>(title: Option<&str>, lines: impl IntoIterator<Item = &'a str>
 
 /// A company name without its legal form (株式会社Live2D → Live2D, Live2D Inc. → Live2D).
 pub fn bare_company(name: &str) -> String {
-    let mut s = name.trim().trim_matches(['「', '」', '"', '“', '”']).to_string();
-    for form in ["株式会社", "有限会社", "合同会社", "一般社団法人", "(株)", "㈱", "（株）"] {
-        s = s.trim_start_matches(form).trim_end_matches(form).to_string();
+    let mut s = name
+        .trim()
+        .trim_matches(['「', '」', '"', '“', '”'])
+        .to_string();
+    for form in [
+        "株式会社",
+        "有限会社",
+        "合同会社",
+        "一般社団法人",
+        "(株)",
+        "㈱",
+        "（株）",
+    ] {
+        s = s
+            .trim_start_matches(form)
+            .trim_end_matches(form)
+            .to_string();
     }
-    for form in [", Inc.", " Inc.", " Co., Ltd.", " Co.,Ltd.", " Ltd.", " LLC", " Corporation", " Corp.", " K.K.", " GmbH", " Limited"] {
+    for form in [
+        ", Inc.",
+        " Inc.",
+        " Co., Ltd.",
+        " Co.,Ltd.",
+        " Ltd.",
+        " LLC",
+        " Corporation",
+        " Corp.",
+        " K.K.",
+        " GmbH",
+        " Limited",
+    ] {
         if let Some(stripped) = s.strip_suffix(form) {
             s = stripped.trim_end_matches(',').to_string();
         }
@@ -359,19 +462,47 @@ mod tests {
     #[test]
     fn companies_from_their_defining_phrase() {
         let c = |line: &str| company(None, [line]).map(|d| d.value);
-        assert_eq!(c("株式会社Live2D（以下、「当社」といいます。）は、"), Some("Live2D".into()));
-        assert_eq!(c("HeyImg（以下「当社」といいます。）は、当社が"), Some("HeyImg".into()));
-        assert_eq!(c("1.1 Live2D Inc. (hereinafter referred to as “Live2D”) acknowledges"), Some("Live2D".into()));
-        assert_eq!(company(Some("LNSOFT プライバシーポリシー"), ["当社は、"]).map(|d| d.value), Some("LNSOFT".into()));
-        assert_eq!(c("we have established the Personal Information Protection Policy (hereinafter referred to as the ”Privacy Policy”)"), None);
+        assert_eq!(
+            c("株式会社Live2D（以下、「当社」といいます。）は、"),
+            Some("Live2D".into())
+        );
+        assert_eq!(
+            c("HeyImg（以下「当社」といいます。）は、当社が"),
+            Some("HeyImg".into())
+        );
+        assert_eq!(
+            c("1.1 Live2D Inc. (hereinafter referred to as “Live2D”) acknowledges"),
+            Some("Live2D".into())
+        );
+        assert_eq!(
+            company(Some("LNSOFT プライバシーポリシー"), ["当社は、"]).map(|d| d.value),
+            Some("LNSOFT".into())
+        );
+        assert_eq!(
+            c(
+                "we have established the Personal Information Protection Policy (hereinafter referred to as the ”Privacy Policy”)"
+            ),
+            None
+        );
     }
 
     #[test]
     fn laws_and_articles() {
-        assert_eq!(cites("comply with the Personal Information Protection Law of Japan, GDPR (General Data Protection Regulation), CCPA"), ["APPI", "GDPR", "CCPA"]);
-        assert_eq!(cites("Under GDPR Art. 22 and Article 15 of the GDPR"), ["GDPR Art. 22", "GDPR Art. 15"]);
+        assert_eq!(
+            cites(
+                "comply with the Personal Information Protection Law of Japan, GDPR (General Data Protection Regulation), CCPA"
+            ),
+            ["APPI", "GDPR", "CCPA"]
+        );
+        assert_eq!(
+            cites("Under GDPR Art. 22 and Article 15 of the GDPR"),
+            ["GDPR Art. 22", "GDPR Art. 15"]
+        );
         assert_eq!(cites("個人情報保護法第27条に基づき"), ["APPI Art. 27"]);
-        assert_eq!(cites("the Personal Information Protection Law of the People's Republic of China"), ["PIPL"]);
+        assert_eq!(
+            cites("the Personal Information Protection Law of the People's Republic of China"),
+            ["PIPL"]
+        );
         assert_eq!(jurisdiction_of("CCPA"), Some("US-CA"));
     }
 
@@ -383,23 +514,42 @@ mod tests {
         assert_eq!(d("Revised: February 2nd, 2022"), Some("2022-02-02".into()));
         assert_eq!(d("２０２４年１２月１日改定"), Some("2024-12-01".into()));
         assert_eq!(d("平成 15 年 5 月 30 日法律第 57 号"), None);
-        assert_eq!(policy_date(["2020年4月1日制定", "2023年10月1日改定"]).map(|d| d.value), Some("2023-10-01".into()));
+        assert_eq!(
+            policy_date(["2020年4月1日制定", "2023年10月1日改定"]).map(|d| d.value),
+            Some("2023-10-01".into())
+        );
     }
 
     #[test]
     fn types_from_headings_and_text() {
         assert_eq!(heading_type("第三者提供").unwrap().value, "third-party");
-        assert_eq!(heading_type("外国にある第三者への提供").unwrap().value, "cross-border");
+        assert_eq!(
+            heading_type("外国にある第三者への提供").unwrap().value,
+            "cross-border"
+        );
         assert_eq!(heading_type("Use of Cookie").unwrap().value, "cookies");
-        assert_eq!(text_type("当社は、Googleアナリティクスによるアクセス解析を行い、Cookieを利用します。").value, "cookies");
-        let article = Decided { value: "third-party".to_string(), cue: String::new() };
-        assert_eq!(clause_type(&article, "本人の同意がある場合").value, "third-party");
+        assert_eq!(
+            text_type("当社は、Googleアナリティクスによるアクセス解析を行い、Cookieを利用します。")
+                .value,
+            "cookies"
+        );
+        let article = Decided {
+            value: "third-party".to_string(),
+            cue: String::new(),
+        };
+        assert_eq!(
+            clause_type(&article, "本人の同意がある場合").value,
+            "third-party"
+        );
     }
 
     #[test]
     fn languages() {
         assert_eq!(language("当社は個人情報を守ります。", Lang::En), Lang::Ja);
-        assert_eq!(language("We protect personal information.", Lang::Ja), Lang::En);
+        assert_eq!(
+            language("We protect personal information.", Lang::Ja),
+            Lang::En
+        );
         assert_eq!(language("6.2.1", Lang::Ja), Lang::Ja);
         assert_eq!(language("Googleプライバシーポリシー", Lang::En), Lang::Ja);
     }

@@ -113,14 +113,25 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
     let front = |key: &str| outline.front_matter.get(key).cloned();
 
     let doc_lang = classify::language(&lines().collect::<Vec<_>>().join("\n"), Lang::Ja);
-    let title = facts.and_then(|f| f.title.clone()).or(outline.title.clone());
+    let title = facts
+        .and_then(|f| f.title.clone())
+        .or(outline.title.clone());
     let company = match (facts.and_then(|f| f.company.clone()), front("company")) {
-        (Some(c), _) => Some(Decided { value: c, cue: "joubun.toml".to_string() }),
-        (None, Some(c)) => Some(Decided { value: classify::bare_company(&c), cue: "front matter".to_string() }),
+        (Some(c), _) => Some(Decided {
+            value: c,
+            cue: "joubun.toml".to_string(),
+        }),
+        (None, Some(c)) => Some(Decided {
+            value: classify::bare_company(&c),
+            cue: "front matter".to_string(),
+        }),
         _ => classify::company(title.as_deref(), lines()),
     };
     let date = match facts.and_then(|f| f.date.clone()).or(front("date")) {
-        Some(d) => Some(Decided { value: d, cue: "joubun.toml or front matter".to_string() }),
+        Some(d) => Some(Decided {
+            value: d,
+            cue: "joubun.toml or front matter".to_string(),
+        }),
         None => classify::policy_date(lines()),
     };
     let (jurisdictions, inferred) = match facts.and_then(|f| f.jurisdiction.clone()) {
@@ -141,11 +152,18 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
     // Article types: the heading decides; without one, all of the article's text does.
     let mut article_types: HashMap<String, Decided<String>> = HashMap::new();
     for seg in &segments {
-        let key = seg.article.as_ref().map_or("0".to_string(), |a| a.key.clone());
+        let key = seg
+            .article
+            .as_ref()
+            .map_or("0".to_string(), |a| a.key.clone());
         if article_types.contains_key(&key) {
             continue;
         }
-        let from_heading = seg.article.as_ref().and_then(|a| a.heading.as_deref()).and_then(classify::heading_type);
+        let from_heading = seg
+            .article
+            .as_ref()
+            .and_then(|a| a.heading.as_deref())
+            .and_then(classify::heading_type);
         let decided = from_heading.unwrap_or_else(|| {
             let text: Vec<&str> = segments
                 .iter()
@@ -157,18 +175,28 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
         article_types.insert(key, decided);
     }
 
-    let stem = Path::new(&source.rel_path).with_extension("").to_string_lossy().replace(['#', ' '], "_");
+    let stem = Path::new(&source.rel_path)
+        .with_extension("")
+        .to_string_lossy()
+        .replace(['#', ' '], "_");
     let mut used = HashSet::new();
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut previous_lang = doc_lang;
     segments
         .into_iter()
         .map(|seg| {
-            let article_key = seg.article.as_ref().map_or("0".to_string(), |a| a.key.clone());
+            let article_key = seg
+                .article
+                .as_ref()
+                .map_or("0".to_string(), |a| a.key.clone());
             // Too few letters to tell (a URL, "Google Inc."): the language of the text around it.
             let lang = classify::language(&seg.text, previous_lang);
             previous_lang = lang;
-            let base = if seg.key.is_empty() { article_key.clone() } else { format!("{article_key}.{}", seg.key) };
+            let base = if seg.key.is_empty() {
+                article_key.clone()
+            } else {
+                format!("{article_key}.{}", seg.key)
+            };
             let mut id = format!("{stem}#{base}");
             if used.contains(&id) {
                 // A translation repeats the numbering (Live2D's Japanese and English sections).
@@ -192,7 +220,9 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
             };
             let explanation = Explanation {
                 type_cue: kind.cue.clone(),
-                company_cue: company.as_ref().map_or("no company found".to_string(), |c| c.cue.clone()),
+                company_cue: company
+                    .as_ref()
+                    .map_or("no company found".to_string(), |c| c.cue.clone()),
                 date_cue: date.as_ref().map_or(String::new(), |d| d.cue.clone()),
             };
             let clause = Clause {

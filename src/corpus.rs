@@ -52,12 +52,18 @@ pub fn walk(root: &Path, options: WalkOptions) -> (Vec<PathBuf>, Vec<Skipped>) {
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in walker {
         match entry {
-            Ok(entry) if entry.file_type().is_file() && (entry.depth() == 0 || is_document(entry.path())) => {
+            Ok(entry)
+                if entry.file_type().is_file()
+                    && (entry.depth() == 0 || is_document(entry.path())) =>
+            {
                 files.push(entry.into_path())
             }
             Ok(_) => {}
             Err(err) => skipped.push(Skipped {
-                path: err.path().map(Path::to_path_buf).unwrap_or_else(|| root.to_path_buf()),
+                path: err
+                    .path()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| root.to_path_buf()),
                 reason: walk_error(&err),
             }),
         }
@@ -103,7 +109,10 @@ pub fn read(path: &Path, root: &Path) -> Result<SourceDoc, Skipped> {
 }
 
 fn relative(path: &Path, root: &Path) -> String {
-    let rel = path.strip_prefix(root).ok().filter(|r| !r.as_os_str().is_empty());
+    let rel = path
+        .strip_prefix(root)
+        .ok()
+        .filter(|r| !r.as_os_str().is_empty());
     let rel = rel.unwrap_or_else(|| Path::new(path.file_name().unwrap_or(path.as_os_str())));
     rel.to_string_lossy().replace('\\', "/")
 }
@@ -114,7 +123,10 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, &'static str), String> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(&bytes) {
         let (text, had_errors) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         if had_errors {
-            return Err(format!("invalid {} after its byte-order mark", encoding.name()));
+            return Err(format!(
+                "invalid {} after its byte-order mark",
+                encoding.name()
+            ));
         }
         return Ok((text.into_owned(), encoding.name()));
     }
@@ -124,7 +136,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, &'static str), String> {
     // NUL never occurs in text in these encodings (UTF-16 without a BOM is not supported).
     let head = &bytes[..bytes.len().min(64 * 1024)];
     if head.contains(&0) {
-        let hint = if looks_like_utf16(head) { " (UTF-16 without a byte-order mark?)" } else { "" };
+        let hint = if looks_like_utf16(head) {
+            " (UTF-16 without a byte-order mark?)"
+        } else {
+            ""
+        };
         return Err(format!("binary file, not text{hint}"));
     }
     let bytes = match String::from_utf8(bytes) {
@@ -137,7 +153,12 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, &'static str), String> {
     // character decodes; that character becomes U+FFFD.
     let clean = |enc: &'static Encoding| {
         let (text, had_errors) = enc.decode_without_bom_handling(&bytes);
-        let truncated = || (1..=2).any(|cut| !enc.decode_without_bom_handling(&bytes[..bytes.len().saturating_sub(cut)]).1);
+        let truncated = || {
+            (1..=2).any(|cut| {
+                !enc.decode_without_bom_handling(&bytes[..bytes.len().saturating_sub(cut)])
+                    .1
+            })
+        };
         (!had_errors || truncated()).then(|| (japanese_score(&text), text.into_owned(), enc.name()))
     };
     [SHIFT_JIS, EUC_JP]
@@ -145,7 +166,9 @@ pub fn decode(bytes: Vec<u8>) -> Result<(String, &'static str), String> {
         .filter_map(clean)
         .max_by_key(|(score, _, _)| *score)
         .map(|(_, text, name)| (text, name))
-        .ok_or_else(|| "cannot decode: not valid UTF-8, UTF-16 (with BOM), Shift_JIS or EUC-JP".to_string())
+        .ok_or_else(|| {
+            "cannot decode: not valid UTF-8, UTF-16 (with BOM), Shift_JIS or EUC-JP".to_string()
+        })
 }
 
 fn looks_like_utf16(head: &[u8]) -> bool {
@@ -187,20 +210,54 @@ pub fn html_to_lines(html: &str) -> String {
             Node::Element(element) => {
                 let name = element.name();
                 // Navigation, headers and footers are page furniture, never clauses.
-                if matches!(name, "script" | "style" | "template" | "noscript" | "head" | "nav" | "footer" | "header") {
+                if matches!(
+                    name,
+                    "script"
+                        | "style"
+                        | "template"
+                        | "noscript"
+                        | "head"
+                        | "nav"
+                        | "footer"
+                        | "header"
+                ) {
                     continue;
                 }
                 let block = matches!(
                     name,
-                    "p" | "div" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "br" | "tr" | "section"
-                        | "article" | "header" | "footer" | "nav" | "ul" | "ol" | "dl" | "dt" | "dd" | "table"
-                        | "blockquote" | "pre" | "main" | "aside"
+                    "p" | "div"
+                        | "li"
+                        | "h1"
+                        | "h2"
+                        | "h3"
+                        | "h4"
+                        | "h5"
+                        | "h6"
+                        | "br"
+                        | "tr"
+                        | "section"
+                        | "article"
+                        | "header"
+                        | "footer"
+                        | "nav"
+                        | "ul"
+                        | "ol"
+                        | "dl"
+                        | "dt"
+                        | "dd"
+                        | "table"
+                        | "blockquote"
+                        | "pre"
+                        | "main"
+                        | "aside"
                 );
                 if block {
                     flush(&mut out, &mut line);
                 }
                 if !leaving {
-                    if let Some(level) = name.strip_prefix('h').and_then(|l| l.parse::<usize>().ok()) {
+                    if let Some(level) =
+                        name.strip_prefix('h').and_then(|l| l.parse::<usize>().ok())
+                    {
                         line.push_str(&"#".repeat(level.clamp(1, 6)));
                         line.push(' ');
                     } else if name == "li" {
@@ -243,7 +300,12 @@ mod tests {
         assert_eq!(decode(bom).unwrap().0, text);
         for enc in [SHIFT_JIS, EUC_JP] {
             let bytes = enc.encode(text).0.into_owned();
-            assert_eq!(decode(bytes).unwrap(), (text.to_string(), enc.name()), "{}", enc.name());
+            assert_eq!(
+                decode(bytes).unwrap(),
+                (text.to_string(), enc.name()),
+                "{}",
+                enc.name()
+            );
         }
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
@@ -252,8 +314,16 @@ mod tests {
 
     #[test]
     fn binary_and_garbage_are_refused_with_a_reason() {
-        assert!(decode(vec![0x7F, b'E', b'L', b'F', 0, 0, 1]).unwrap_err().contains("binary"));
-        assert!(decode(vec![0xFF, 0xFF, 0xFF, 0x80, 0x80]).unwrap_err().contains("cannot decode"));
+        assert!(
+            decode(vec![0x7F, b'E', b'L', b'F', 0, 0, 1])
+                .unwrap_err()
+                .contains("binary")
+        );
+        assert!(
+            decode(vec![0xFF, 0xFF, 0xFF, 0x80, 0x80])
+                .unwrap_err()
+                .contains("cannot decode")
+        );
     }
 
     #[test]
@@ -263,6 +333,14 @@ mod tests {
                     <ul><li>氏名</li><li>住所</li></ul></body></html>";
         let text = html_to_lines(html);
         let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
-        assert_eq!(lines, ["## 第1条（目的）", "当社は個人情報を守ります。", "* 氏名", "* 住所"]);
+        assert_eq!(
+            lines,
+            [
+                "## 第1条（目的）",
+                "当社は個人情報を守ります。",
+                "* 氏名",
+                "* 住所"
+            ]
+        );
     }
 }

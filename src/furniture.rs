@@ -7,12 +7,25 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-static LINK: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]*)\)").unwrap());
-static ESCAPE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\\([\\`*_{}\[\]()#+\-.!|])").unwrap());
+static LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"!?\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]*)\)").unwrap());
+static ESCAPE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\\([\\`*_{}\[\]()#+\-.!|])").unwrap());
 
 /// Words that are page chrome when they stand alone on a line.
 const CHROME: [&str; 12] = [
-    "閉じる", "JP", "EN", "日本語", "English", "メニュー", "Menu", "MENU", "ページトップへ", "Close", "TOP", "English Translation",
+    "閉じる",
+    "JP",
+    "EN",
+    "日本語",
+    "English",
+    "メニュー",
+    "Menu",
+    "MENU",
+    "ページトップへ",
+    "Close",
+    "TOP",
+    "English Translation",
 ];
 
 /// Whether `line` (already trimmed) is furniture rather than content.
@@ -24,14 +37,20 @@ pub fn is_furniture(line: &str) -> bool {
     if CHROME.contains(&bare) || bare.contains("印刷用ページを表示") {
         return true;
     }
-    if bare.contains('©') || bare.starts_with("Copyright") || bare.starts_with("(C)") || bare.starts_with("(c) ") {
+    if bare.contains('©')
+        || bare.starts_with("Copyright")
+        || bare.starts_with("(C)")
+        || bare.starts_with("(c) ")
+    {
         return true;
     }
     // A line made only of links is navigation, unless the link's words are themselves an address the
     // text points the reader to (Google's opt-out page in a cookie clause).
     if LINK.is_match(bare) && LINK.replace_all(bare, "").trim().is_empty() {
         let texts: Vec<String> = LINK.captures_iter(bare).map(|c| plain(&c[1])).collect();
-        let is_reference = texts.iter().any(|t| t.starts_with("http") || t.starts_with("(http"));
+        let is_reference = texts
+            .iter()
+            .any(|t| t.starts_with("http") || t.starts_with("(http"));
         return !is_reference;
     }
     false
@@ -84,7 +103,10 @@ mod tests {
 
     #[test]
     fn links_become_their_words() {
-        assert_eq!(plain("当社は[Google](https://g)を使います"), "当社はGoogleを使います");
+        assert_eq!(
+            plain("当社は[Google](https://g)を使います"),
+            "当社はGoogleを使います"
+        );
         assert_eq!(plain("### 1\\. 個人情報"), "### 1. 個人情報");
         assert_eq!(plain("[\\(https://a/\\)](https://a/)"), "(https://a/)");
     }

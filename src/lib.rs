@@ -3,11 +3,11 @@
 //! The modules follow the data flow: `analysis` turns text into terms; `commands` drive it from the CLI.
 
 pub mod analysis;
-pub mod cli;
-pub mod commands;
-pub mod error;
 pub mod classify;
 pub mod clause;
+pub mod cli;
+pub mod commands;
 pub mod corpus;
+pub mod error;
 pub mod furniture;
 pub mod segment;

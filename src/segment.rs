@@ -71,14 +71,13 @@ pub fn segment(text: &str) -> (Outline, Vec<Segment>) {
     let style = article_style(&lines);
     let mut builder = Builder::new(style);
     for (i, line) in lines.iter().enumerate() {
-        builder.push(line, lines.get(i + 1..).unwrap_or(&[]), &outline);
+        builder.push(line, lines.get(i + 1..).unwrap_or(&[]));
     }
     let mut segments = builder.finish();
     if segments.is_empty() {
         // A document with text but no recognisable body still yields its lines as clauses.
         segments = lines
             .iter()
-            .filter(|l| !matches!(l.kind, Kind::Blank))
             .map(|l| Segment {
                 article: None,
                 label: None,
@@ -105,11 +104,21 @@ struct Line {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
-    Blank,
     /// An article candidate of some style.
-    Article { style: Style, number: Option<String>, label: Option<String>, heading: Option<String>, body: String },
+    Article {
+        style: Style,
+        number: Option<String>,
+        label: Option<String>,
+        heading: Option<String>,
+        body: String,
+    },
     /// A numbered or bulleted line.
-    Marked { marker: Marker, label: String, number: Option<String>, body: String },
+    Marked {
+        marker: Marker,
+        label: String,
+        number: Option<String>,
+        body: String,
+    },
     Text,
 }
 
@@ -120,7 +129,6 @@ enum Style {
     MarkdownNumbered,
     NumberSpace,
     MarkdownPlain,
-    NumberDot,
     TitleLine,
 }
 
@@ -142,15 +150,24 @@ macro_rules! re {
     };
 }
 
-re!(JO, r"^(?:#{1,6}\s*)?第\s*([0-9０-９]+|[一二三四五六七八九十百〇]+)\s*条\s*(?:[（(]\s*([^）)]*?)\s*[）)])?\s*(.*)$");
+re!(
+    JO,
+    r"^(?:#{1,6}\s*)?第\s*([0-9０-９]+|[一二三四五六七八九十百〇]+)\s*条\s*(?:[（(]\s*([^）)]*?)\s*[）)])?\s*(.*)$"
+);
 re!(MD_NUMBERED, r"^#{1,6}\s*([0-9０-９]{1,3})[.．]?\s+(.+)$");
 re!(MD_PLAIN, r"^(#{1,6})\s+(.+)$");
 re!(NUMBER_SPACE, r"^([0-9０-９]{1,2})[ 　]+(\S.{0,40})$");
 re!(NUMBER_DOT, r"^([0-9０-９]{1,3})[.．]\s*(.*)$");
 re!(DOTTED, r"^([0-9]{1,3}(?:\.[0-9]{1,3}){1,3})\.?\s+(.*)$");
-re!(PAREN, r"^[（(]([0-9０-９]{1,3}|[一二三四五六七八九十]{1,3}|[a-zａ-ｚ])[）)]\s*(.*)$");
+re!(
+    PAREN,
+    r"^[（(]([0-9０-９]{1,3}|[一二三四五六七八九十]{1,3}|[a-zａ-ｚ])[）)]\s*(.*)$"
+);
 re!(CIRCLED, r"^([①-⑳])\s*(.*)$");
-re!(IROHA, r"^([アイウエオカキクケコサシスセソタチツテトナニヌネノ])[　 ]+(.+)$");
+re!(
+    IROHA,
+    r"^([アイウエオカキクケコサシスセソタチツテトナニヌネノ])[　 ]+(.+)$"
+);
 re!(BULLET, r"^[*\-+・•●■◆]\s*(.+)$");
 re!(FRONT_MATTER_PAIR, r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$");
 
@@ -187,17 +204,30 @@ fn prepare(text: &str, outline: &mut Outline) -> Vec<Line> {
         }
         // Setext headings: the underline makes the line above a heading.
         let underline = raw.get(i).map(|l| l.trim()).unwrap_or("");
-        let setext = underline.len() >= 3 && (underline.chars().all(|c| c == '=') || underline.chars().all(|c| c == '-'));
+        let setext = underline.len() >= 3
+            && (underline.chars().all(|c| c == '=') || underline.chars().all(|c| c == '-'));
         let mut text = plain(trimmed);
         if setext {
             i += 1;
-            text = format!("{} {}", if underline.starts_with('=') { "#" } else { "##" }, text);
+            text = format!(
+                "{} {}",
+                if underline.starts_with('=') {
+                    "#"
+                } else {
+                    "##"
+                },
+                text
+            );
         }
         if text.trim().is_empty() {
             continue;
         }
         let kind = classify(&text);
-        if let Kind::Article { style: Style::MarkdownPlain, heading: Some(h), .. } = &kind
+        if let Kind::Article {
+            style: Style::MarkdownPlain,
+            heading: Some(h),
+            ..
+        } = &kind
             && text.starts_with("# ")
         {
             // A level-one heading is the document's title, not an article.
@@ -218,7 +248,10 @@ fn prepare(text: &str, outline: &mut Outline) -> Vec<Line> {
     if outline.title.is_none()
         && let Some(first) = lines.first()
         && is_title_like(&first.text)
-        && (first.text.contains("ポリシー") || first.text.contains("方針") || first.text.to_lowercase().contains("policy") || first.text.contains("規約"))
+        && (first.text.contains("ポリシー")
+            || first.text.contains("方針")
+            || first.text.to_lowercase().contains("policy")
+            || first.text.contains("規約"))
     {
         outline.title = Some(first.text.clone());
     }
@@ -233,20 +266,38 @@ fn strip_heading_marks(text: &str) -> String {
 }
 
 fn classify(text: &str) -> Kind {
-    let article = |style, number: Option<&str>, label: Option<String>, heading: Option<&str>, body: &str| Kind::Article {
-        style,
-        number: number.map(ascii_number),
-        label,
-        heading: heading.map(str::trim).filter(|h| !h.is_empty()).map(String::from),
-        body: body.trim().to_string(),
-    };
+    let article =
+        |style, number: Option<&str>, label: Option<String>, heading: Option<&str>, body: &str| {
+            Kind::Article {
+                style,
+                number: number.map(ascii_number),
+                label,
+                heading: heading
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map(String::from),
+                body: body.trim().to_string(),
+            }
+        };
     if let Some(c) = JO.captures(text) {
         let n = ascii_number(&c[1]);
-        return article(Style::Jo, Some(&n), Some(format!("第{n}条")), c.get(2).map(|m| m.as_str()), &c[3]);
+        return article(
+            Style::Jo,
+            Some(&n),
+            Some(format!("第{n}条")),
+            c.get(2).map(|m| m.as_str()),
+            &c[3],
+        );
     }
     if let Some(c) = MD_NUMBERED.captures(text) {
         let n = ascii_number(&c[1]);
-        return article(Style::MarkdownNumbered, Some(&n), Some(n.clone()), Some(&c[2]), "");
+        return article(
+            Style::MarkdownNumbered,
+            Some(&n),
+            Some(n.clone()),
+            Some(&c[2]),
+            "",
+        );
     }
     if let Some(c) = MD_PLAIN.captures(text) {
         return article(Style::MarkdownPlain, None, None, Some(&c[2]), "");
@@ -259,14 +310,31 @@ fn classify(text: &str) -> Kind {
         && !c[2].starts_with(|ch: char| ch.is_ascii_digit())
     {
         let n = ascii_number(&c[1]);
-        return article(Style::NumberSpace, Some(&n), Some(n.clone()), Some(&c[2]), "");
+        return article(
+            Style::NumberSpace,
+            Some(&n),
+            Some(n.clone()),
+            Some(&c[2]),
+            "",
+        );
     }
     if let Some(c) = NUMBER_DOT.captures(text) {
         let n = ascii_number(&c[1]);
         let body = c[2].trim();
         // `2. (1)登録希望者…`: a list number in front of a real item marker is only Markdown's.
-        if let Kind::Marked { marker, label, number, body } = classify_item(body) {
-            return Kind::Marked { marker, label, number, body };
+        if let Kind::Marked {
+            marker,
+            label,
+            number,
+            body,
+        } = classify_item(body)
+        {
+            return Kind::Marked {
+                marker,
+                label,
+                number,
+                body,
+            };
         }
         return marked(Marker::Decimal, &n, Some(n.clone()), body);
     }
@@ -281,10 +349,18 @@ fn classify(text: &str) -> Kind {
 
 fn classify_item(text: &str) -> Kind {
     if let Some(c) = PAREN.captures(text) {
-        return marked(Marker::Paren, &format!("({})", &c[1]), Some(ascii_number(&c[1])), &c[2]);
+        return marked(
+            Marker::Paren,
+            &format!("({})", &c[1]),
+            Some(ascii_number(&c[1])),
+            &c[2],
+        );
     }
     if let Some(c) = CIRCLED.captures(text) {
-        let n = c[1].chars().next().map(|ch| (ch as u32 - '①' as u32 + 1).to_string());
+        let n = c[1]
+            .chars()
+            .next()
+            .map(|ch| (ch as u32 - '①' as u32 + 1).to_string());
         return marked(Marker::Circled, &c[1], n, &c[2]);
     }
     if let Some(c) = IROHA.captures(text) {
@@ -299,7 +375,12 @@ fn classify_item(text: &str) -> Kind {
 }
 
 fn marked(marker: Marker, label: &str, number: Option<String>, body: &str) -> Kind {
-    Kind::Marked { marker, label: label.to_string(), number, body: body.trim().to_string() }
+    Kind::Marked {
+        marker,
+        label: label.to_string(),
+        number,
+        body: body.trim().to_string(),
+    }
 }
 
 /// Full-width and kanji numerals as ASCII digits (十二 → 12).
@@ -308,7 +389,10 @@ fn ascii_number(s: &str) -> String {
         return s.to_string();
     }
     if s.chars().all(|c| ('０'..='９').contains(&c)) {
-        return s.chars().map(|c| char::from(b'0' + (c as u32 - '０' as u32) as u8)).collect();
+        return s
+            .chars()
+            .map(|c| char::from(b'0' + (c as u32 - '０' as u32) as u8))
+            .collect();
     }
     let digit = |c: char| "〇一二三四五六七八九".chars().position(|d| d == c);
     let (mut total, mut current) = (0usize, 0usize);
@@ -329,7 +413,8 @@ fn ascii_number(s: &str) -> String {
 }
 
 fn ends_sentence(s: &str) -> bool {
-    s.trim_end().ends_with(['。', '.', '、', ',', '：', ':', '；', ';', '）', ')'])
+    s.trim_end()
+        .ends_with(['。', '.', '、', ',', '：', ':', '；', ';', '）', ')'])
 }
 
 /// A short line with no sentence punctuation: a heading candidate.
@@ -339,14 +424,24 @@ fn is_title_like(s: &str) -> bool {
 
 /// An English title line: short, capitalised words, no closing punctuation ("Purpose of Use").
 fn is_title_line(s: &str) -> bool {
-    const SMALL: [&str; 16] = ["of", "and", "to", "the", "a", "an", "for", "in", "on", "with", "or", "by", "from", "about", "at", "as"];
+    const SMALL: [&str; 16] = [
+        "of", "and", "to", "the", "a", "an", "for", "in", "on", "with", "or", "by", "from",
+        "about", "at", "as",
+    ];
     let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || words.len() > 10 || s.len() > 90 || !s.starts_with(|c: char| c.is_ascii_uppercase()) || ends_sentence(s) {
+    if words.is_empty()
+        || words.len() > 10
+        || s.len() > 90
+        || !s.starts_with(|c: char| c.is_ascii_uppercase())
+        || ends_sentence(s)
+    {
         return false;
     }
     let capitalised = words
         .iter()
-        .filter(|w| w.starts_with(|c: char| c.is_uppercase() || !c.is_alphabetic()) || SMALL.contains(w))
+        .filter(|w| {
+            w.starts_with(|c: char| c.is_uppercase() || !c.is_alphabetic()) || SMALL.contains(w)
+        })
         .count();
     capitalised == words.len()
 }
@@ -363,13 +458,20 @@ fn article_style(lines: &[Line]) -> Option<Style> {
             *counts.entry(style).or_default() += 1;
         }
     }
-    let mut styles: Vec<Style> = counts.iter().filter(|(s, n)| **n >= 2 || **s <= Style::MarkdownNumbered).map(|(s, _)| *s).collect();
+    let mut styles: Vec<Style> = counts
+        .iter()
+        .filter(|(s, n)| **n >= 2 || **s <= Style::MarkdownNumbered)
+        .map(|(s, _)| *s)
+        .collect();
     styles.sort();
     styles.first().copied()
 }
 
 fn followed_by_body(rest: &[Line]) -> bool {
-    rest.first().is_some_and(|l| matches!(l.kind, Kind::Text | Kind::Marked { .. }) && (l.text.chars().count() > 60 || ends_sentence(&l.text)))
+    rest.first().is_some_and(|l| {
+        matches!(l.kind, Kind::Text | Kind::Marked { .. })
+            && (l.text.chars().count() > 60 || ends_sentence(&l.text))
+    })
 }
 
 /// Assembles classified lines into segments.
@@ -403,8 +505,7 @@ impl Builder {
         }
     }
 
-    fn push(&mut self, line: &Line, rest: &[Line], outline: &Outline) {
-        let _ = outline;
+    fn push(&mut self, line: &Line, rest: &[Line]) {
         let unheaded_break = line.blanks_before >= 2
             && matches!(self.style, None | Some(Style::TitleLine))
             && self.article.is_some()
@@ -415,27 +516,55 @@ impl Builder {
             self.start_article(None, None, None, line.number);
         }
         match &line.kind {
-            Kind::Article { style, number, label, heading, body } if Some(*style) == self.style && (*style != Style::TitleLine || followed_by_body(rest)) => {
+            Kind::Article {
+                style,
+                number,
+                label,
+                heading,
+                body,
+            } if Some(*style) == self.style
+                && (*style != Style::TitleLine || followed_by_body(rest)) =>
+            {
                 self.start_article(number.clone(), label.clone(), heading.clone(), line.number);
                 if !body.is_empty() {
                     self.paragraph(Marker::Plain, None, body, line.number);
                 }
             }
-            Kind::Article { style: Style::MarkdownPlain, heading, .. } => {
+            Kind::Article {
+                style: Style::MarkdownPlain,
+                heading,
+                ..
+            } => {
                 // An unnumbered Markdown heading between numbered articles (a translation's title) is a
                 // section boundary, not text of the article before it.
                 self.start_article(None, None, heading.clone(), line.number);
             }
-            Kind::Article { style: Style::NumberSpace, number, .. } => {
+            Kind::Article {
+                style: Style::NumberSpace,
+                number,
+                ..
+            } => {
                 self.paragraph(Marker::Decimal, number.clone(), &line.text, line.number);
             }
-            Kind::Marked { marker, label, number, .. } => {
-                self.paragraph(*marker, number.clone().or_else(|| (!label.is_empty()).then(|| label.clone())), &line.text, line.number);
+            Kind::Marked {
+                marker,
+                label,
+                number,
+                ..
+            } => {
+                self.paragraph(
+                    *marker,
+                    number
+                        .clone()
+                        .or_else(|| (!label.is_empty()).then(|| label.clone())),
+                    &line.text,
+                    line.number,
+                );
             }
             _ => {
-                if self.open_heading && line.blanks_before <= 1 {
-                    self.extend_last(&line.text, line.number);
-                } else if self.continues_wrapped_line(line) {
+                if (self.open_heading && line.blanks_before <= 1)
+                    || self.continues_wrapped_line(line)
+                {
                     self.extend_last(&line.text, line.number);
                 } else {
                     self.paragraph(Marker::Plain, None, &line.text, line.number);
@@ -445,18 +574,32 @@ impl Builder {
     }
 
     fn continues_wrapped_line(&self, line: &Line) -> bool {
-        let Some(last) = self.segments.last() else { return false };
+        let Some(last) = self.segments.last() else {
+            return false;
+        };
         line.blanks_before == 0
             && last.line_end + 1 == line.number
-            && last.text.lines().last().is_some_and(|l| l.chars().count() >= 40 && !ends_sentence(l) && !l.ends_with(['」', '』']))
+            && last.text.lines().last().is_some_and(|l| {
+                l.chars().count() >= 40 && !ends_sentence(l) && !l.ends_with(['」', '』'])
+            })
             && line.text.starts_with(|c: char| c.is_lowercase())
     }
 
-    fn start_article(&mut self, number: Option<String>, label: Option<String>, heading: Option<String>, line: usize) {
+    fn start_article(
+        &mut self,
+        number: Option<String>,
+        label: Option<String>,
+        heading: Option<String>,
+        line: usize,
+    ) {
         self.close_article();
         self.articles_seen += 1;
         let key = number.unwrap_or_else(|| format!("s{}", self.articles_seen));
-        self.article = Some(ArticleRef { label, heading, key });
+        self.article = Some(ArticleRef {
+            label,
+            heading,
+            key,
+        });
         self.stack.clear();
         self.plain_count = 0;
         self.article_has_body = false;
@@ -469,7 +612,11 @@ impl Builder {
         if !self.article_has_body
             && let Some(article) = &self.article
         {
-            let text = [article.label.clone(), article.heading.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+            let text = [article.label.clone(), article.heading.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
             self.segments.push(Segment {
                 article: Some(article.clone()),
                 label: None,
@@ -490,7 +637,12 @@ impl Builder {
         } else if marker == Marker::Dotted {
             // `N.M` carries its own depth: 3.1 is a paragraph of article 3, 6.2.1 an item of 6.2.
             let dots = number.as_deref().unwrap_or("").matches('.').count();
-            (dots.saturating_sub(1)).min(self.stack.iter().take_while(|(m, _, _)| *m == Marker::Dotted).count())
+            (dots.saturating_sub(1)).min(
+                self.stack
+                    .iter()
+                    .take_while(|(m, _, _)| *m == Marker::Dotted)
+                    .count(),
+            )
         } else {
             match self.stack.iter().position(|(m, _, _)| *m == marker) {
                 Some(depth) => depth,
@@ -502,7 +654,12 @@ impl Builder {
             self.plain_count += 1;
             self.plain_count.to_string()
         } else {
-            let siblings = self.segments.iter().rev().take_while(|s| s.line_start >= self.heading_line).count();
+            let siblings = self
+                .segments
+                .iter()
+                .rev()
+                .take_while(|s| s.line_start >= self.heading_line)
+                .count();
             number.clone().unwrap_or_else(|| (siblings + 1).to_string())
         };
         let own_label = match marker {
@@ -510,23 +667,43 @@ impl Builder {
             Marker::Bullet => ordinal.clone(),
             _ => number_label(marker, number.as_deref()),
         };
-        let (parent_label, parent_key) = self.stack.last().map(|(_, l, k)| (l.clone(), k.clone())).unwrap_or_default();
+        let (parent_label, parent_key) = self
+            .stack
+            .last()
+            .map(|(_, l, k)| (l.clone(), k.clone()))
+            .unwrap_or_default();
         let (label, key) = if marker == Marker::Dotted {
             // The number is already a full path; drop the article's own number from the id part.
             let article_key = self.article.as_ref().map_or("", |a| a.key.as_str());
-            let key = ordinal.strip_prefix(&format!("{article_key}.")).unwrap_or(&ordinal).to_string();
+            let key = ordinal
+                .strip_prefix(&format!("{article_key}."))
+                .unwrap_or(&ordinal)
+                .to_string();
             (ordinal.clone(), key)
         } else {
-            let label = if parent_label.is_empty() { own_label } else { format!("{parent_label}-{own_label}") };
+            let label = if parent_label.is_empty() {
+                own_label
+            } else {
+                format!("{parent_label}-{own_label}")
+            };
             let key_part = id_part(&ordinal);
-            let key = if parent_key.is_empty() { key_part } else { format!("{parent_key}.{key_part}") };
+            let key = if parent_key.is_empty() {
+                key_part
+            } else {
+                format!("{parent_key}.{key_part}")
+            };
             (label, key)
         };
         self.stack.push((marker, label.clone(), key.clone()));
-        let level = if depth == 0 { Level::Paragraph } else { Level::Item };
+        let level = if depth == 0 {
+            Level::Paragraph
+        } else {
+            Level::Item
+        };
         self.article_has_body = true;
         // A short numbered line with no sentence in it ("6.2.1 Google Inc.") heads the lines below it.
-        self.open_heading = marker != Marker::Plain && text.chars().count() <= 40 && !text.contains('。');
+        self.open_heading =
+            marker != Marker::Plain && text.chars().count() <= 40 && !text.contains('。');
         self.segments.push(Segment {
             article: self.article.clone(),
             label: Some(label),
@@ -568,7 +745,10 @@ fn number_label(marker: Marker, number: Option<&str>) -> String {
 
 /// A label made safe and short for ids: `6.2.1` stays, `(1)` becomes `1`.
 fn id_part(label: &str) -> String {
-    label.chars().filter(|c| c.is_alphanumeric() || *c == '.').collect()
+    label
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '.')
+        .collect()
 }
 
 #[cfg(test)]
@@ -576,7 +756,11 @@ mod tests {
     use super::*;
 
     fn labels(text: &str) -> Vec<(Option<String>, Option<String>, Level)> {
-        segment(text).1.into_iter().map(|s| (s.article.and_then(|a| a.label), s.label, s.level)).collect()
+        segment(text)
+            .1
+            .into_iter()
+            .map(|s| (s.article.and_then(|a| a.label), s.label, s.level))
+            .collect()
     }
 
     #[test]
@@ -586,7 +770,11 @@ mod tests {
         assert_eq!(ascii_number("百一"), "101");
         assert_eq!(ascii_number("１２"), "12");
         let text = "第一条（目的）\n本規程は目的を定める。\n\n第 2 条\n当社は守る。\n\n第１２条（変更）\n変更する。\n";
-        let got: Vec<String> = segment(text).1.into_iter().filter_map(|s| s.article.and_then(|a| a.label)).collect();
+        let got: Vec<String> = segment(text)
+            .1
+            .into_iter()
+            .filter_map(|s| s.article.and_then(|a| a.label))
+            .collect();
         assert_eq!(got, ["第1条", "第2条", "第12条"]);
     }
 
@@ -595,14 +783,26 @@ mod tests {
         let text = "## 第 4 条（第三者提供）\n\n1. 当社は提供しません。\n   (1) 法令に基づく場合\n   (2) 人の生命\n2. 当社は同意に基づき提供します。\n   ① 事前の同意\n";
         let got = labels(text);
         let p = |l: &str, level| (Some("第4条".to_string()), Some(l.to_string()), level);
-        assert_eq!(got, [p("1", Level::Paragraph), p("1-(1)", Level::Item), p("1-(2)", Level::Item), p("2", Level::Paragraph), p("2-①", Level::Item)]);
+        assert_eq!(
+            got,
+            [
+                p("1", Level::Paragraph),
+                p("1-(1)", Level::Item),
+                p("1-(2)", Level::Item),
+                p("2", Level::Paragraph),
+                p("2-①", Level::Item)
+            ]
+        );
     }
 
     #[test]
     fn dotted_paragraphs_and_iroha_items() {
         let text = "### 3\\. 第三者提供\n\n当社は次の場合を除き提供しません。\n\n3.1 本人の同意がある場合\n\n3.2 法令に基づく場合\n\nア　登録情報\n";
         let got = labels(text);
-        assert_eq!(got.iter().map(|g| g.1.clone().unwrap()).collect::<Vec<_>>(), ["1", "3.1", "3.2", "3.2-ア"]);
+        assert_eq!(
+            got.iter().map(|g| g.1.clone().unwrap()).collect::<Vec<_>>(),
+            ["1", "3.1", "3.2", "3.2-ア"]
+        );
     }
 
     #[test]
@@ -613,20 +813,40 @@ mod tests {
         assert_eq!(segs[0].article, None);
         let a = segs[1].article.clone().unwrap();
         assert_eq!(a.heading.as_deref(), Some("Purpose of Use"));
-        assert_eq!(segs.iter().skip(1).map(|s| s.label.clone()).collect::<Vec<_>>(), [Some("1".into()), Some("1-1".into()), Some("1-2".into()), Some("1".into())], "{segs:#?}");
+        assert_eq!(
+            segs.iter()
+                .skip(1)
+                .map(|s| s.label.clone())
+                .collect::<Vec<_>>(),
+            [
+                Some("1".into()),
+                Some("1-1".into()),
+                Some("1-2".into()),
+                Some("1".into())
+            ],
+            "{segs:#?}"
+        );
     }
 
     #[test]
     fn no_structure_gives_one_clause_per_paragraph() {
         let segs = segment("当社は個人情報を守ります。\n\nお問い合わせはこちらへ。\n").1;
         assert_eq!(segs.len(), 2);
-        assert_eq!((segs[1].line_start, segs[1].text.as_str()), (3, "お問い合わせはこちらへ。"));
+        assert_eq!(
+            (segs[1].line_start, segs[1].text.as_str()),
+            (3, "お問い合わせはこちらへ。")
+        );
     }
 
     #[test]
     fn front_matter_is_read_and_skipped() {
-        let (outline, segs) = segment("---\ntitle: テスト方針\ncompany: 株式会社テスト\n---\n\n# テスト方針\n\n本文です。\n");
-        assert_eq!(outline.front_matter.get("company").map(String::as_str), Some("株式会社テスト"));
+        let (outline, segs) = segment(
+            "---\ntitle: テスト方針\ncompany: 株式会社テスト\n---\n\n# テスト方針\n\n本文です。\n",
+        );
+        assert_eq!(
+            outline.front_matter.get("company").map(String::as_str),
+            Some("株式会社テスト")
+        );
         assert_eq!(outline.title.as_deref(), Some("テスト方針"));
         assert_eq!(segs.len(), 1);
         assert_eq!(segs[0].line_start, 8);

@@ -15,8 +15,8 @@ use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use japanese::JapanesePipeline;
 pub use bigram::is_cjk;
+use japanese::JapanesePipeline;
 pub use japanese::segment;
 pub use tantivy_adapter::register;
 

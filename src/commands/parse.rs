@@ -14,11 +14,26 @@ use super::{Outcome, stdout};
 /// Runs `joubun parse`.
 pub fn run(args: &ParseArgs) -> Result<Outcome> {
     if !args.path.exists() {
-        return Err(Error::Input(format!("{}: no such file or folder", args.path.display())));
+        return Err(Error::Input(format!(
+            "{}: no such file or folder",
+            args.path.display()
+        )));
     }
-    let root = if args.path.is_dir() { args.path.clone() } else { args.path.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let root = if args.path.is_dir() {
+        args.path.clone()
+    } else {
+        args.path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    };
     let config = CorpusConfig::load(&root).map_err(Error::Input)?;
-    let (files, mut skipped) = corpus::walk(&args.path, WalkOptions { follow_links: args.follow });
+    let (files, mut skipped) = corpus::walk(
+        &args.path,
+        WalkOptions {
+            follow_links: args.follow,
+        },
+    );
     let mut out = stdout();
     let mut clauses_seen = 0;
     for file in &files {
@@ -44,26 +59,58 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
         eprintln!("joubun: skipped {}: {}", skip.path.display(), skip.reason);
     }
     if files.is_empty() && skipped.is_empty() {
-        return Err(Error::Input(format!("{}: no documents (.txt .md .markdown .html .htm) found", args.path.display())));
+        return Err(Error::Input(format!(
+            "{}: no documents (.txt .md .markdown .html .htm) found",
+            args.path.display()
+        )));
     }
-    Ok(if clauses_seen > 0 { Outcome::Success } else { Outcome::NothingFound })
+    Ok(if clauses_seen > 0 {
+        Outcome::Success
+    } else {
+        Outcome::NothingFound
+    })
 }
 
-fn write_json(out: &mut impl Write, clause: &Clause, explanation: Option<&Explanation>) -> Result<()> {
+fn write_json(
+    out: &mut impl Write,
+    clause: &Clause,
+    explanation: Option<&Explanation>,
+) -> Result<()> {
     let mut value = serde_json::to_value(clause).map_err(std::io::Error::from)?;
     if let (Some(e), Some(map)) = (explanation, value.as_object_mut()) {
-        map.insert("explain".to_string(), serde_json::to_value(e).map_err(std::io::Error::from)?);
+        map.insert(
+            "explain".to_string(),
+            serde_json::to_value(e).map_err(std::io::Error::from)?,
+        );
     }
     serde_json::to_writer(&mut *out, &value).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
 }
 
-fn write_tree(out: &mut impl Write, clauses: &[(Clause, Explanation)], explain: bool) -> Result<()> {
-    let Some((first, explanation)) = clauses.first() else { return Ok(()) };
+fn write_tree(
+    out: &mut impl Write,
+    clauses: &[(Clause, Explanation)],
+    explain: bool,
+) -> Result<()> {
+    let Some((first, explanation)) = clauses.first() else {
+        return Ok(());
+    };
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
-    let inferred = if first.jurisdictions_inferred { " (inferred)" } else { "" };
-    writeln!(out, "{}  company: {}  title: {}  date: {}  jurisdictions: {}{inferred}", first.doc, or_dash(&first.company), or_dash(&first.title), or_dash(&first.date), first.jurisdictions.join(", "))?;
+    let inferred = if first.jurisdictions_inferred {
+        " (inferred)"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "{}  company: {}  title: {}  date: {}  jurisdictions: {}{inferred}",
+        first.doc,
+        or_dash(&first.company),
+        or_dash(&first.title),
+        or_dash(&first.date),
+        first.jurisdictions.join(", ")
+    )?;
     if explain {
         writeln!(out, "  company from: {}", explanation.company_cue)?;
         if !explanation.date_cue.is_empty() {
@@ -74,9 +121,25 @@ fn write_tree(out: &mut impl Write, clauses: &[(Clause, Explanation)], explain: 
     for (clause, explanation) in clauses {
         let this = (clause.article.clone(), clause.heading.clone());
         if article.as_ref() != Some(&this) {
-            let name = [clause.article.clone(), clause.heading.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
-            let unnamed = if clause.id.contains("#0.") { "(preamble)" } else { "(unheaded section)" };
-            writeln!(out, "  {}", if name.is_empty() { unnamed.to_string() } else { name })?;
+            let name = [clause.article.clone(), clause.heading.clone()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let unnamed = if clause.id.contains("#0.") {
+                "(preamble)"
+            } else {
+                "(unheaded section)"
+            };
+            writeln!(
+                out,
+                "  {}",
+                if name.is_empty() {
+                    unnamed.to_string()
+                } else {
+                    name
+                }
+            )?;
             article = Some(this);
         }
         let indent = match clause.level {
@@ -85,7 +148,11 @@ fn write_tree(out: &mut impl Write, clauses: &[(Clause, Explanation)], explain: 
         };
         let first_line = clause.text.lines().next().unwrap_or("");
         let short: String = first_line.chars().take(60).collect();
-        let cites = if clause.cites.is_empty() { String::new() } else { format!(" cites {}", clause.cites.join(", ")) };
+        let cites = if clause.cites.is_empty() {
+            String::new()
+        } else {
+            format!(" cites {}", clause.cites.join(", "))
+        };
         writeln!(
             out,
             "{indent}{} [{}] {} {}:{}-{}{cites}  {short}{}",
@@ -95,10 +162,18 @@ fn write_tree(out: &mut impl Write, clauses: &[(Clause, Explanation)], explain: 
             clause.doc,
             clause.line_start,
             clause.line_end,
-            if first_line.chars().count() > 60 || clause.text.contains('\n') { "…" } else { "" },
+            if first_line.chars().count() > 60 || clause.text.contains('\n') {
+                "…"
+            } else {
+                ""
+            },
         )?;
         if explain {
-            writeln!(out, "{indent}  id {}; type from {}", clause.id, explanation.type_cue)?;
+            writeln!(
+                out,
+                "{indent}  id {}; type from {}",
+                clause.id, explanation.type_cue
+            )?;
         }
     }
     Ok(())

@@ -8,9 +8,21 @@ use serde_json::Value;
 use crate::util::{corpus, joubun};
 
 fn parse(path: &Path) -> Vec<Value> {
-    let out = joubun().args(["parse", "--json"]).arg(path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    let out = joubun()
+        .args(["parse", "--json"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 /// The numbered articles, in order, whose first clause is in `lang`.
@@ -23,7 +35,9 @@ fn articles(clauses: &[Value], lang: &str) -> Vec<String> {
             continue;
         }
         current = Some(this);
-        if c["lang"] == lang && let Some(a) = c["article"].as_str() {
+        if c["lang"] == lang
+            && let Some(a) = c["article"].as_str()
+        {
             seen.push(a.to_string());
         }
     }
@@ -40,8 +54,14 @@ fn lnsoft_has_eighteen_articles() {
     let expected: Vec<String> = (1..=18).map(|n| format!("第{n}条")).collect();
     assert_eq!(articles(&clauses, "ja"), expected);
     assert!(clauses.iter().all(|c| c["company"] == "LNSOFT"));
-    let ga = clauses.iter().find(|c| str_of(&c["text"]).contains("Google Analytics")).unwrap();
-    assert_eq!((ga["article"].as_str(), ga["type"].as_str()), (Some("第17条"), Some("cookies")));
+    let ga = clauses
+        .iter()
+        .find(|c| str_of(&c["text"]).contains("Google Analytics"))
+        .unwrap();
+    assert_eq!(
+        (ga["article"].as_str(), ga["type"].as_str()),
+        (Some("第17条"), Some("cookies"))
+    );
     let third = clauses.iter().find(|c| c["article"] == "第12条").unwrap();
     assert_eq!(third["type"], "third-party");
     assert_eq!(third["id"], "lnsoft#12.1");
@@ -50,16 +70,27 @@ fn lnsoft_has_eighteen_articles() {
 #[test]
 fn heyimg_paragraphs_hold_their_items() {
     let clauses = parse(&corpus().join("heyimg.txt"));
-    assert_eq!(articles(&clauses, "ja"), (1..=10).map(|n| format!("第{n}条")).collect::<Vec<_>>());
+    assert_eq!(
+        articles(&clauses, "ja"),
+        (1..=10).map(|n| format!("第{n}条")).collect::<Vec<_>>()
+    );
     let art4: Vec<(&str, &str)> = clauses
         .iter()
         .filter(|c| c["article"] == "第4条")
         .map(|c| (str_of(&c["label"]), str_of(&c["level"])))
         .collect();
-    assert_eq!(art4[..3], [("1", "paragraph"), ("1-(1)", "item"), ("1-(2)", "item")]);
+    assert_eq!(
+        art4[..3],
+        [("1", "paragraph"), ("1-(1)", "item"), ("1-(2)", "item")]
+    );
     assert!(art4.contains(&("2", "paragraph")) && art4.contains(&("2-(4)", "item")));
     assert!(clauses.iter().all(|c| c["company"] == "HeyImg"));
-    assert!(!clauses.iter().any(|c| str_of(&c["text"]).starts_with("title:")), "front matter is not a clause");
+    assert!(
+        !clauses
+            .iter()
+            .any(|c| str_of(&c["text"]).starts_with("title:")),
+        "front matter is not a clause"
+    );
 }
 
 #[test]
@@ -68,11 +99,30 @@ fn live2d_has_eight_sections_per_language_and_no_furniture() {
     let numbers: Vec<String> = (1..=8).map(|n| n.to_string()).collect();
     assert_eq!(articles(&clauses, "ja"), numbers);
     assert_eq!(articles(&clauses, "en"), numbers);
-    for furniture in ["事業紹介", "採用情報", "閉じる", "印刷用ページ", "©", "ロゴガイドライン", "twitter.com"] {
-        assert!(!clauses.iter().any(|c| str_of(&c["text"]).contains(furniture)), "{furniture} leaked into a clause");
+    for furniture in [
+        "事業紹介",
+        "採用情報",
+        "閉じる",
+        "印刷用ページ",
+        "©",
+        "ロゴガイドライン",
+        "twitter.com",
+    ] {
+        assert!(
+            !clauses
+                .iter()
+                .any(|c| str_of(&c["text"]).contains(furniture)),
+            "{furniture} leaked into a clause"
+        );
     }
-    let p = clauses.iter().find(|c| c["label"] == "3.2" && c["lang"] == "en").unwrap();
-    assert_eq!((p["article"].as_str(), p["heading"].as_str()), (Some("3"), Some("Provision to A Third Party")));
+    let p = clauses
+        .iter()
+        .find(|c| c["label"] == "3.2" && c["lang"] == "en")
+        .unwrap();
+    assert_eq!(
+        (p["article"].as_str(), p["heading"].as_str()),
+        (Some("3"), Some("Provision to A Third Party"))
+    );
     assert_eq!(p["type"], "third-party");
     assert!(clauses.iter().all(|c| c["company"] == "Live2D"));
     assert_eq!(clauses[0]["date"], "2022-02-02");
@@ -81,8 +131,14 @@ fn live2d_has_eight_sections_per_language_and_no_furniture() {
 #[test]
 fn livals_has_a_preamble_and_seven_sections() {
     let clauses = parse(&corpus().join("livals.txt"));
-    assert!(clauses[0]["article"].is_null() && clauses[0]["heading"].is_null(), "preamble first");
-    assert_eq!(articles(&clauses, "ja"), (1..=7).map(|n| n.to_string()).collect::<Vec<_>>());
+    assert!(
+        clauses[0]["article"].is_null() && clauses[0]["heading"].is_null(),
+        "preamble first"
+    );
+    assert_eq!(
+        articles(&clauses, "ja"),
+        (1..=7).map(|n| n.to_string()).collect::<Vec<_>>()
+    );
     assert_eq!(clauses[0]["date"], "2025-01-01");
     assert_eq!(clauses[0]["jurisdictions"], serde_json::json!(["JP"]));
     assert_eq!(clauses[0]["jurisdictions_inferred"], true);
@@ -91,14 +147,32 @@ fn livals_has_a_preamble_and_seven_sections() {
 #[test]
 fn english_policy_sections_and_jurisdictions() {
     let clauses = parse(&corpus().join("english-policy.txt"));
-    let headings: BTreeSet<&str> = clauses.iter().filter_map(|c| c["heading"].as_str()).collect();
-    for h in ["Specific Information", "Purpose of Use", "Automatic Acquisition", "Use of Cookie", "Provision to Abroad"] {
+    let headings: BTreeSet<&str> = clauses
+        .iter()
+        .filter_map(|c| c["heading"].as_str())
+        .collect();
+    for h in [
+        "Specific Information",
+        "Purpose of Use",
+        "Automatic Acquisition",
+        "Use of Cookie",
+        "Provision to Abroad",
+    ] {
         assert!(headings.contains(h), "{h} missing from {headings:?}");
     }
-    assert!(clauses.iter().all(|c| c["company"].is_null()), "no company is named");
+    assert!(
+        clauses.iter().all(|c| c["company"].is_null()),
+        "no company is named"
+    );
     assert!(clauses.iter().all(|c| c["lang"] == "en"));
-    assert_eq!(clauses[0]["jurisdictions"], serde_json::json!(["EU", "JP", "US-CA"]));
-    assert_eq!(clauses[0]["cites"], serde_json::json!(["APPI", "GDPR", "CCPA"]));
+    assert_eq!(
+        clauses[0]["jurisdictions"],
+        serde_json::json!(["EU", "JP", "US-CA"])
+    );
+    assert_eq!(
+        clauses[0]["cites"],
+        serde_json::json!(["APPI", "GDPR", "CCPA"])
+    );
 }
 
 #[test]
@@ -106,8 +180,15 @@ fn ids_are_unique_and_stable() {
     let first = parse(&corpus());
     let second = parse(&corpus());
     let ids: Vec<&str> = first.iter().map(|c| str_of(&c["id"])).collect();
-    assert_eq!(ids.iter().collect::<BTreeSet<_>>().len(), ids.len(), "duplicate ids");
-    assert_eq!(ids, second.iter().map(|c| str_of(&c["id"])).collect::<Vec<_>>());
+    assert_eq!(
+        ids.iter().collect::<BTreeSet<_>>().len(),
+        ids.len(),
+        "duplicate ids"
+    );
+    assert_eq!(
+        ids,
+        second.iter().map(|c| str_of(&c["id"])).collect::<Vec<_>>()
+    );
     let per_doc: BTreeMap<&str, usize> = first.iter().fold(BTreeMap::new(), |mut m, c| {
         *m.entry(str_of(&c["doc"])).or_default() += 1;
         m
@@ -122,7 +203,11 @@ fn every_numbering_style_is_recognised() {
     std::fs::write(dir.path().join("jo.txt"), text).unwrap();
     let c = parse(&dir.path().join("jo.txt"));
     assert_eq!(articles(&c, "ja"), ["第1条", "第2条", "第12条"]);
-    let labels: Vec<&str> = c.iter().filter(|c| c["article"] == "第2条").map(|c| str_of(&c["label"])).collect();
+    let labels: Vec<&str> = c
+        .iter()
+        .filter(|c| c["article"] == "第2条")
+        .map(|c| str_of(&c["label"]))
+        .collect();
     assert_eq!(labels, ["1", "1-(1)", "1-(2)", "1-(2)-①"]);
 
     let md = "# 方針\n\n## 第 1 条（総則）\n\n本文。\n\n### 2\\. 利用目的\n\n2.1 営業のため\n\nア　登録情報\n";
@@ -130,7 +215,8 @@ fn every_numbering_style_is_recognised() {
     let c = parse(&dir.path().join("md.md"));
     assert_eq!(articles(&c, "ja"), ["第1条"]);
 
-    let sections = "1 個人情報の管理\n\n管理します。\n\n2 個人情報の取得\n\n1. 適正に取得します。\n";
+    let sections =
+        "1 個人情報の管理\n\n管理します。\n\n2 個人情報の取得\n\n1. 適正に取得します。\n";
     std::fs::write(dir.path().join("sections.txt"), sections).unwrap();
     let c = parse(&dir.path().join("sections.txt"));
     assert_eq!(articles(&c, "ja"), ["1", "2"]);
@@ -140,19 +226,37 @@ fn every_numbering_style_is_recognised() {
 fn every_encoding_decodes() {
     let dir = tempfile::tempdir().unwrap();
     let text = "第1条（目的）\n当社は、個人情報を適切に取り扱います。\n";
-    std::fs::write(dir.path().join("sjis.txt"), encoding_rs::SHIFT_JIS.encode(text).0).unwrap();
-    std::fs::write(dir.path().join("euc.txt"), encoding_rs::EUC_JP.encode(text).0).unwrap();
+    std::fs::write(
+        dir.path().join("sjis.txt"),
+        encoding_rs::SHIFT_JIS.encode(text).0,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("euc.txt"),
+        encoding_rs::EUC_JP.encode(text).0,
+    )
+    .unwrap();
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     std::fs::write(dir.path().join("utf16.txt"), utf16).unwrap();
-    std::fs::write(dir.path().join("bom.txt"), [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat()).unwrap();
+    std::fs::write(
+        dir.path().join("bom.txt"),
+        [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+    )
+    .unwrap();
     let html = "<html><body><nav><a href='/'>ホーム</a></nav><h2>第1条（目的）</h2><p>当社は、個人情報を<a href='#'>適切に</a>取り扱います。</p></body></html>";
     std::fs::write(dir.path().join("page.html"), html).unwrap();
     let c = parse(dir.path());
     let texts: Vec<&str> = c.iter().map(|c| str_of(&c["text"])).collect();
     for doc in ["bom.txt", "euc.txt", "page.html", "sjis.txt", "utf16.txt"] {
-        let clause = c.iter().find(|c| c["doc"] == doc).unwrap_or_else(|| panic!("{doc} missing: {texts:?}"));
-        assert_eq!(clause["text"], "当社は、個人情報を適切に取り扱います。", "{doc}");
+        let clause = c
+            .iter()
+            .find(|c| c["doc"] == doc)
+            .unwrap_or_else(|| panic!("{doc} missing: {texts:?}"));
+        assert_eq!(
+            clause["text"], "当社は、個人情報を適切に取り扱います。",
+            "{doc}"
+        );
         assert_eq!(clause["article"], "第1条", "{doc}");
     }
 }
@@ -162,23 +266,59 @@ fn bad_files_are_reported_and_the_rest_parsed() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("empty.txt"), "").unwrap();
-    std::fs::write(d.join("binary.txt"), [0x7F, b'E', b'L', b'F', 0, 0, 0, 1, 2, 3]).unwrap();
-    let mut truncated = encoding_rs::SHIFT_JIS.encode("当社は個人情報を守ります。").0.into_owned();
+    std::fs::write(
+        d.join("binary.txt"),
+        [0x7F, b'E', b'L', b'F', 0, 0, 0, 1, 2, 3],
+    )
+    .unwrap();
+    let mut truncated = encoding_rs::SHIFT_JIS
+        .encode("当社は個人情報を守ります。")
+        .0
+        .into_owned();
     truncated.pop();
     std::fs::write(d.join("truncated-sjis.txt"), truncated).unwrap();
-    std::fs::write(d.join("plain.txt"), "構造のない文章です。\n\n二つ目の段落です。\n").unwrap();
-    std::fs::write(d.join("one-line.txt"), "個人情報を守ります。".repeat(1024 * 1024 / 30)).unwrap();
-    std::fs::write(d.join("garbage.txt"), [0x81, 0xFF, 0xFE, 0x80, 0xFD, 0xA0, 0xFF]).unwrap();
+    std::fs::write(
+        d.join("plain.txt"),
+        "構造のない文章です。\n\n二つ目の段落です。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("one-line.txt"),
+        "個人情報を守ります。".repeat(1024 * 1024 / 30),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("garbage.txt"),
+        [0x81, 0xFF, 0xFE, 0x80, 0xFD, 0xA0, 0xFF],
+    )
+    .unwrap();
     let out = joubun().args(["parse", "--json"]).arg(d).output().unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("binary.txt: binary file"), "{stderr}");
-    assert!(stderr.contains("garbage.txt") && stderr.contains("cannot decode"), "{stderr}");
-    let clauses: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(
+        stderr.contains("garbage.txt") && stderr.contains("cannot decode"),
+        "{stderr}"
+    );
+    let clauses: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     let docs: BTreeSet<&str> = clauses.iter().map(|c| str_of(&c["doc"])).collect();
-    assert_eq!(docs, BTreeSet::from(["one-line.txt", "plain.txt", "truncated-sjis.txt"]));
-    assert_eq!(clauses.iter().filter(|c| c["doc"] == "plain.txt").count(), 2);
-    assert!(clauses.iter().any(|c| str_of(&c["text"]).starts_with("当社は個人情報を守ります")));
+    assert_eq!(
+        docs,
+        BTreeSet::from(["one-line.txt", "plain.txt", "truncated-sjis.txt"])
+    );
+    assert_eq!(
+        clauses.iter().filter(|c| c["doc"] == "plain.txt").count(),
+        2
+    );
+    assert!(
+        clauses
+            .iter()
+            .any(|c| str_of(&c["text"]).starts_with("当社は個人情報を守ります"))
+    );
 }
 
 #[test]
@@ -187,21 +327,43 @@ fn a_fifty_megabyte_file_is_parsed() {
     let article = "第1条（目的）\n\n当社は、個人情報を適切に取り扱います。\n\n";
     let body = article.repeat(50 * 1024 * 1024 / article.len());
     std::fs::write(dir.path().join("big.txt"), &body).unwrap();
-    let out = joubun().args(["parse", "--json"]).arg(dir.path().join("big.txt")).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = joubun()
+        .args(["parse", "--json"])
+        .arg(dir.path().join("big.txt"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines = out.stdout.iter().filter(|b| **b == b'\n').count();
     assert_eq!(lines, 50 * 1024 * 1024 / article.len());
 }
 
 #[test]
 fn explain_shows_the_cues() {
-    let out = joubun().args(["parse", "--explain"]).arg(corpus().join("lnsoft.txt")).output().unwrap();
+    let out = joubun()
+        .args(["parse", "--explain"])
+        .arg(corpus().join("lnsoft.txt"))
+        .output()
+        .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("company from: title 「LNSOFT プライバシーポリシー」"), "{text}");
-    assert!(text.contains("type from article: heading 「第三者への提供等」 has “第三者への提供”"), "{text}");
+    assert!(
+        text.contains("company from: title 「LNSOFT プライバシーポリシー」"),
+        "{text}"
+    );
+    assert!(
+        text.contains("type from article: heading 「第三者への提供等」 has “第三者への提供”"),
+        "{text}"
+    );
 }
 
 #[test]
 fn a_missing_path_is_an_error() {
-    joubun().args(["parse", "/no/such/place"]).assert().code(2).stderr(predicates::str::contains("no such file or folder"));
+    joubun()
+        .args(["parse", "/no/such/place"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no such file or folder"));
 }
