@@ -1,7 +1,6 @@
 //! The errors a command can end with, each worded so the user knows what to do next.
 
 use std::io;
-use std::path::PathBuf;
 
 /// Anything that stops a command; printed once as `joubun: <message>` with exit status 2.
 #[derive(Debug, thiserror::Error)]
@@ -9,14 +8,6 @@ pub enum Error {
     /// Input given on the command line or stdin that cannot be used.
     #[error("{0}")]
     Input(String),
-    /// A file that could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file concerned.
-        path: PathBuf,
-        /// What the operating system said.
-        source: io::Error,
-    },
     /// Writing to standard output failed (other than a closed pipe, which is not an error).
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),

@@ -108,7 +108,6 @@ enum Kind {
     Article {
         style: Style,
         number: Option<String>,
-        label: Option<String>,
         heading: Option<String>,
         body: String,
     },
@@ -267,40 +266,29 @@ fn strip_heading_marks(text: &str) -> String {
 
 fn classify(text: &str) -> Kind {
     let article =
-        |style, number: Option<&str>, label: Option<String>, heading: Option<&str>, body: &str| {
-            Kind::Article {
-                style,
-                number: number.map(ascii_number),
-                label,
-                heading: heading
-                    .map(str::trim)
-                    .filter(|h| !h.is_empty())
-                    .map(String::from),
-                body: body.trim().to_string(),
-            }
+        |style, number: Option<String>, heading: Option<&str>, body: &str| Kind::Article {
+            style,
+            number,
+            heading: heading
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .map(String::from),
+            body: body.trim().to_string(),
         };
     if let Some(c) = JO.captures(text) {
         let n = ascii_number(&c[1]);
-        return article(
-            Style::Jo,
-            Some(&n),
-            Some(format!("第{n}条")),
-            c.get(2).map(|m| m.as_str()),
-            &c[3],
-        );
+        return article(Style::Jo, Some(n), c.get(2).map(|m| m.as_str()), &c[3]);
     }
     if let Some(c) = MD_NUMBERED.captures(text) {
-        let n = ascii_number(&c[1]);
         return article(
             Style::MarkdownNumbered,
-            Some(&n),
-            Some(n.clone()),
+            Some(ascii_number(&c[1])),
             Some(&c[2]),
             "",
         );
     }
     if let Some(c) = MD_PLAIN.captures(text) {
-        return article(Style::MarkdownPlain, None, None, Some(&c[2]), "");
+        return article(Style::MarkdownPlain, None, Some(&c[2]), "");
     }
     if let Some(c) = DOTTED.captures(text) {
         return marked(Marker::Dotted, &c[1], Some(c[1].to_string()), &c[2]);
@@ -309,11 +297,9 @@ fn classify(text: &str) -> Kind {
         && !ends_sentence(&c[2])
         && !c[2].starts_with(|ch: char| ch.is_ascii_digit())
     {
-        let n = ascii_number(&c[1]);
         return article(
             Style::NumberSpace,
-            Some(&n),
-            Some(n.clone()),
+            Some(ascii_number(&c[1])),
             Some(&c[2]),
             "",
         );
@@ -322,19 +308,8 @@ fn classify(text: &str) -> Kind {
         let n = ascii_number(&c[1]);
         let body = c[2].trim();
         // `2. (1)登録希望者…`: a list number in front of a real item marker is only Markdown's.
-        if let Kind::Marked {
-            marker,
-            label,
-            number,
-            body,
-        } = classify_item(body)
-        {
-            return Kind::Marked {
-                marker,
-                label,
-                number,
-                body,
-            };
+        if let kind @ Kind::Marked { .. } = classify_item(body) {
+            return kind;
         }
         return marked(Marker::Decimal, &n, Some(n.clone()), body);
     }
@@ -342,7 +317,7 @@ fn classify(text: &str) -> Kind {
         return kind;
     }
     if is_title_line(text) {
-        return article(Style::TitleLine, None, None, Some(text), "");
+        return article(Style::TitleLine, None, Some(text), "");
     }
     Kind::Text
 }
@@ -483,6 +458,8 @@ struct Builder {
     stack: Vec<(Marker, String, String)>,
     /// Unnumbered paragraphs counted per article, for their labels.
     plain_count: usize,
+    /// Unnumbered items (bullets) counted per article, for their labels.
+    unnumbered_count: usize,
     segments: Vec<Segment>,
     article_has_body: bool,
     heading_line: usize,
@@ -498,6 +475,7 @@ impl Builder {
             articles_seen: 0,
             stack: Vec::new(),
             plain_count: 0,
+            unnumbered_count: 0,
             segments: Vec::new(),
             article_has_body: true,
             heading_line: 0,
@@ -519,13 +497,17 @@ impl Builder {
             Kind::Article {
                 style,
                 number,
-                label,
                 heading,
                 body,
             } if Some(*style) == self.style
                 && (*style != Style::TitleLine || followed_by_body(rest)) =>
             {
-                self.start_article(number.clone(), label.clone(), heading.clone(), line.number);
+                // A 第N条 article is cited as written; other numbered articles by their number.
+                let label = match style {
+                    Style::Jo => number.as_ref().map(|n| format!("第{n}条")),
+                    _ => number.clone(),
+                };
+                self.start_article(number.clone(), label, heading.clone(), line.number);
                 if !body.is_empty() {
                     self.paragraph(Marker::Plain, None, body, line.number);
                 }
@@ -602,6 +584,7 @@ impl Builder {
         });
         self.stack.clear();
         self.plain_count = 0;
+        self.unnumbered_count = 0;
         self.article_has_body = false;
         self.heading_line = line;
         self.open_heading = false;
@@ -654,13 +637,10 @@ impl Builder {
             self.plain_count += 1;
             self.plain_count.to_string()
         } else {
-            let siblings = self
-                .segments
-                .iter()
-                .rev()
-                .take_while(|s| s.line_start >= self.heading_line)
-                .count();
-            number.clone().unwrap_or_else(|| (siblings + 1).to_string())
+            self.unnumbered_count += 1;
+            number
+                .clone()
+                .unwrap_or_else(|| self.unnumbered_count.to_string())
         };
         let own_label = match marker {
             Marker::Plain => ordinal.clone(),

@@ -147,12 +147,11 @@ impl TokenFilter for DiscardPunctuation {
 
     fn apply(&self, tokens: &mut Vec<Token<'_>>) -> lindera::LinderaResult<()> {
         // Kana and kanji first: `is_alphanumeric` takes a slow path for them.
-        let kana_or_kanji = |c: char| matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}');
         tokens.retain(|token| {
             token
                 .surface
                 .chars()
-                .any(|c| kana_or_kanji(c) || c.is_alphanumeric())
+                .any(|c| super::is_cjk(c) || c.is_alphanumeric())
         });
         Ok(())
     }

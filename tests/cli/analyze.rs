@@ -2,7 +2,7 @@
 
 use predicates::prelude::*;
 
-use crate::util::{joubun, stdout_of};
+use crate::util::{joubun, stdout_of, succeed};
 
 #[test]
 fn shows_surface_term_base_form_and_offsets() {
@@ -107,15 +107,10 @@ fn text_from_stdin_is_analysed() {
 fn a_ten_megabyte_line_is_analysed() {
     let line = "当社は個人情報を適切に取り扱います。".repeat(10 * 1024 * 1024 / 54);
     assert!(line.len() >= 10 * 1000 * 1000);
-    let out = joubun()
-        .args(["analyze", "--json", "-"])
-        .write_stdin(line.clone())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        joubun()
+            .args(["analyze", "--json", "-"])
+            .write_stdin(line.clone()),
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let tokens = report["tokens"].as_array().unwrap();

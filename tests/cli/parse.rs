@@ -5,24 +5,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{corpus, joubun};
+use crate::util::{corpus, joubun, json_lines, succeed};
 
 fn parse(path: &Path) -> Vec<Value> {
-    let out = joubun()
-        .args(["parse", "--json"])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    json_lines(&succeed(joubun().args(["parse", "--json"]).arg(path)))
 }
 
 /// The numbered articles, in order, whose first clause is in `lang`.
@@ -300,11 +286,7 @@ fn bad_files_are_reported_and_the_rest_parsed() {
         stderr.contains("garbage.txt") && stderr.contains("cannot decode"),
         "{stderr}"
     );
-    let clauses: Vec<Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let clauses = json_lines(&out);
     let docs: BTreeSet<&str> = clauses.iter().map(|c| str_of(&c["doc"])).collect();
     assert_eq!(
         docs,
@@ -327,15 +309,10 @@ fn a_fifty_megabyte_file_is_parsed() {
     let article = "第1条（目的）\n\n当社は、個人情報を適切に取り扱います。\n\n";
     let body = article.repeat(50 * 1024 * 1024 / article.len());
     std::fs::write(dir.path().join("big.txt"), &body).unwrap();
-    let out = joubun()
-        .args(["parse", "--json"])
-        .arg(dir.path().join("big.txt"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeed(
+        joubun()
+            .args(["parse", "--json"])
+            .arg(dir.path().join("big.txt")),
     );
     let lines = out.stdout.iter().filter(|b| **b == b'\n').count();
     assert_eq!(lines, 50 * 1024 * 1024 / article.len());

@@ -20,3 +20,22 @@ pub fn corpus() -> PathBuf {
 pub fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
+
+/// Runs `cmd`, failing the test with its stderr unless it succeeded.
+pub fn succeed(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().expect("joubun runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// Standard output of a finished command as JSON Lines.
+pub fn json_lines(output: &std::process::Output) -> Vec<serde_json::Value> {
+    stdout_of(output)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
