@@ -1,34 +1,93 @@
-//! Analysis benchmark: dictionary load time and single-thread `ja` throughput against MeCab.
+//! Analysis benchmark: dictionary load time and single-thread analyser throughput against MeCab.
 //!
 //! Run with `cargo bench --bench analysis`. The text is the bundled corpus repeated to at least 10 MB;
 //! MeCab (`mecab -Owakati`, Debian's mecab + mecab-ipadic-utf8) is timed on the same file when installed.
-//! Figures go to stdout and to bench/RESULTS-analysis.md.
+//! Every measure runs once per round and the rounds interleave, so a busy neighbour on this shared
+//! machine slows all of them alike; figures are medians. They go to stdout and bench/RESULTS-analysis.md.
 
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use joubun::analysis::{Analyzer, dictionary};
+use joubun::analysis::{Analyzer, Terms, dictionary, segment};
 
 const MIN_BYTES: usize = 10 * 1024 * 1024;
-const RUNS: usize = 5;
+const ROUNDS: usize = 7;
+
+/// One thing timed: its name, and a run that returns how many tokens it produced.
+type Measure<'a> = (String, Box<dyn FnMut() -> usize + 'a>);
 
 fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = corpus_text(&root.join("corpus"));
     let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
-    let mut report = String::new();
     let mb = text.len() as f64 / 1e6;
-    writeln!(report, "# Analysis benchmark\n\nText: bundled corpus repeated to {mb:.1} MB ({} lines); one thread; median of {RUNS} runs.\n", lines.len()).unwrap();
+    let file = std::env::temp_dir().join("joubun-bench-analysis.txt");
+    std::fs::write(&file, &text).expect("write temp text");
 
-    let load = median((0..21).map(|_| {
+    let load = median(&mut (0..21).map(|_| {
         let start = Instant::now();
-        let dictionary = dictionary::load().expect("embedded dictionary");
-        let took = start.elapsed();
-        drop(dictionary);
-        took
+        drop(dictionary::load().expect("embedded dictionary"));
+        start.elapsed()
     }));
+
+    let mut measures: Vec<Measure> = Vec::new();
+    for analyzer in [Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram] {
+        let lines = &lines;
+        let mut terms = Terms::default();
+        measures.push((
+            format!("`{}`", analyzer.name()),
+            Box::new(move || {
+                let mut count = 0;
+                for line in lines {
+                    terms.clear();
+                    analyzer.analyze_into(line, false, &mut terms);
+                    count += terms.len();
+                }
+                count
+            }),
+        ));
+    }
+    measures.push((
+        "segmentation alone (NFKC + IPADIC Viterbi)".to_string(),
+        Box::new(|| lines.iter().map(|l| segment(l).len()).sum()),
+    ));
+    let has_mecab = Command::new("mecab")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok();
+    if has_mecab {
+        let file = &file;
+        measures.push((
+            "`mecab -Owakati` (same file)".to_string(),
+            Box::new(move || {
+                let status = Command::new("mecab")
+                    .arg("-Owakati")
+                    .arg(file)
+                    .stdout(Stdio::null())
+                    .status();
+                assert!(status.is_ok_and(|s| s.success()), "mecab failed");
+                0
+            }),
+        ));
+    }
+
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); measures.len()];
+    let mut tokens = vec![0; measures.len()];
+    for _ in 0..ROUNDS {
+        for (i, (_, run)) in measures.iter_mut().enumerate() {
+            let start = Instant::now();
+            tokens[i] = run();
+            samples[i].push(start.elapsed());
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+
+    let mut report = String::new();
+    writeln!(report, "# Analysis benchmark\n").unwrap();
+    writeln!(report, "Text: bundled corpus repeated to {mb:.1} MB ({} lines); one thread; median of {ROUNDS} interleaved rounds.\n", lines.len()).unwrap();
     writeln!(report, "| measure | value |\n|---|---|").unwrap();
     writeln!(
         report,
@@ -36,62 +95,31 @@ fn main() {
         load.as_secs_f64() * 1e3
     )
     .unwrap();
-
-    for analyzer in [Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram] {
-        let mut terms = Vec::new();
-        let mut count = 0;
-        let took = median((0..RUNS).map(|_| {
-            count = 0;
-            let start = Instant::now();
-            for line in &lines {
-                terms.clear();
-                analyzer.analyze_into(line, false, &mut terms);
-                count += terms.len();
-            }
-            start.elapsed()
-        }));
-        let secs = took.as_secs_f64();
+    let mut speed = Vec::new();
+    for ((name, _), (mut times, count)) in measures.iter().zip(samples.into_iter().zip(tokens)) {
+        let secs = median(&mut times.drain(..)).as_secs_f64();
+        speed.push(mb / secs);
+        let tokens = if count > 0 {
+            format!(", {:.2} M tokens/s", count as f64 / secs / 1e6)
+        } else {
+            String::new()
+        };
+        writeln!(report, "| {name} | {:.1} MB/s{tokens} |", mb / secs).unwrap();
+    }
+    if has_mecab {
         writeln!(
             report,
-            "| `{}` | {:.1} MB/s, {:.0} tokens/s ({count} tokens in {secs:.2} s) |",
-            analyzer.name(),
-            mb / secs,
-            count as f64 / secs
+            "| `ja` ÷ MeCab | {:.2}× |",
+            speed[0] / speed[speed.len() - 1]
         )
         .unwrap();
-    }
-
-    let segment = median((0..RUNS).map(|_| {
-        let start = Instant::now();
-        for line in &lines {
-            std::hint::black_box(joubun::analysis::segment(line));
-        }
-        start.elapsed()
-    }));
-    writeln!(
-        report,
-        "| segmentation alone (NFKC + IPADIC Viterbi) | {:.1} MB/s |",
-        mb / segment.as_secs_f64()
-    )
-    .unwrap();
-
-    let file = std::env::temp_dir().join("joubun-bench-analysis.txt");
-    std::fs::write(&file, &text).expect("write temp text");
-    match mecab(&file) {
-        Some(took) => writeln!(
-            report,
-            "| `mecab -Owakati` (same file) | {:.1} MB/s |",
-            mb / took.as_secs_f64()
-        )
-        .unwrap(),
-        None => writeln!(
+    } else {
+        writeln!(
             report,
             "| `mecab -Owakati` | not installed (apt-get install mecab mecab-ipadic-utf8) |"
         )
-        .unwrap(),
+        .unwrap();
     }
-    let _ = std::fs::remove_file(&file);
-
     print!("{report}");
     std::fs::write(root.join("bench/RESULTS-analysis.md"), &report)
         .expect("write bench/RESULTS-analysis.md");
@@ -102,6 +130,7 @@ fn corpus_text(dir: &Path) -> String {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
+    docs.retain(|p| joubun::corpus::is_document(p));
     docs.sort();
     let one: String = docs
         .iter()
@@ -116,26 +145,7 @@ fn corpus_text(dir: &Path) -> String {
     text
 }
 
-fn mecab(file: &Path) -> Option<Duration> {
-    Command::new("mecab")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .status()
-        .ok()?;
-    Some(median((0..RUNS).map(|_| {
-        let start = Instant::now();
-        let status = Command::new("mecab")
-            .args(["-Owakati"])
-            .arg(file)
-            .stdout(Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success());
-        start.elapsed()
-    })))
-}
-
-fn median(samples: impl Iterator<Item = Duration>) -> Duration {
+fn median(samples: &mut dyn Iterator<Item = Duration>) -> Duration {
     let mut v: Vec<Duration> = samples.collect();
     v.sort();
     v[v.len() / 2]

@@ -4,18 +4,17 @@
 //! one finds nothing through `ja`; bigrams with positions let a phrase query match any substring of two
 //! or more characters, as Lucene's CJKBigramFilter does. Runs of letters and digits stay whole words.
 
-use super::Term;
+use super::Terms;
 use super::normalize::Normalized;
 
 /// Analyses `text` into bigrams of CJK runs (a lone CJK character is kept as a unigram) and lowercase
 /// words of other letters and digits.
-pub fn run(text: &str, out: &mut Vec<Term>) {
+pub fn run(text: &str, out: &mut Terms) {
     let normalized = Normalized::new(text);
     let norm = normalized.text.as_str();
     let mut position = 0;
-    let mut push = |start: usize, end: usize, term: String| {
-        let range = normalized.to_original(start..end);
-        out.push(Term::plain(term, range, position));
+    let mut push = |start: usize, end: usize, term: &str| {
+        out.push(term, normalized.to_original(start..end), position);
         position += 1;
     };
     let chars: Vec<(usize, char)> = norm.char_indices().collect();
@@ -28,25 +27,16 @@ pub fn run(text: &str, out: &mut Vec<Term>) {
             j += 1;
         }
         match class {
-            Class::Cjk if j - i == 1 => push(
-                chars[i].0,
-                end_of(j),
-                norm[chars[i].0..end_of(j)].to_string(),
-            ),
+            Class::Cjk if j - i == 1 => push(chars[i].0, end_of(j), &norm[chars[i].0..end_of(j)]),
             Class::Cjk => {
                 for k in i..j - 1 {
-                    push(
-                        chars[k].0,
-                        end_of(k + 2),
-                        norm[chars[k].0..end_of(k + 2)].to_string(),
-                    );
+                    push(chars[k].0, end_of(k + 2), &norm[chars[k].0..end_of(k + 2)]);
                 }
             }
-            Class::Word => push(
-                chars[i].0,
-                end_of(j),
-                norm[chars[i].0..end_of(j)].to_lowercase(),
-            ),
+            Class::Word => {
+                let word = &norm[chars[i].0..end_of(j)];
+                push(chars[i].0, end_of(j), &word.to_lowercase())
+            }
             Class::Other => {}
         }
         i = j;

@@ -4,12 +4,12 @@
 
 use frostem::{Algorithm, Stemmer};
 
-use super::Term;
+use super::Terms;
 use super::bigram::is_cjk;
 use super::normalize::Normalized;
 
 /// Analyses `text` into stemmed lowercase words; a CJK character inside English text is a word of its own.
-pub fn run(text: &str, detailed: bool, out: &mut Vec<Term>) {
+pub fn run(text: &str, detailed: bool, out: &mut Terms) {
     let normalized = Normalized::new(text);
     let norm = normalized.text.as_str();
     let stemmer = Stemmer::new(Algorithm::English);
@@ -17,12 +17,14 @@ pub fn run(text: &str, detailed: bool, out: &mut Vec<Term>) {
     let mut word_start: Option<usize> = None;
     let mut emit = |start: usize, end: usize| {
         let lower = norm[start..end].to_lowercase();
-        let stem = stemmer.stem(&lower).into_owned();
-        let mut term = Term::plain(stem, normalized.to_original(start..end), position);
+        let term = out.push(
+            &stemmer.stem(&lower),
+            normalized.to_original(start..end),
+            position,
+        );
         if detailed {
             term.base_form = Some(lower);
         }
-        out.push(term);
         position += 1;
     };
     for (at, c) in norm.char_indices() {

@@ -15,7 +15,7 @@ use lindera_analysis::token_filter::{BoxTokenFilter, TokenFilter};
 use lindera_dictionary::dictionary::{DetailFields, Dictionary};
 use lindera_dictionary::viterbi::Lattice;
 
-use super::Term;
+use super::Terms;
 use super::dictionary::segmenter;
 use super::normalize::Normalized;
 
@@ -37,7 +37,6 @@ impl JapanesePipeline {
     pub fn surface() -> JapanesePipeline {
         JapanesePipeline {
             filters: vec![
-                DiscardPunctuation.into(),
                 ContentWords::new(Form::Base).into(),
                 LowercaseTokenFilter::new().into(),
                 KatakanaStem.into(),
@@ -49,7 +48,6 @@ impl JapanesePipeline {
     pub fn reading() -> JapanesePipeline {
         JapanesePipeline {
             filters: vec![
-                DiscardPunctuation.into(),
                 ContentWords::new(Form::Reading).into(),
                 LowercaseTokenFilter::new().into(),
                 KatakanaStem.into(),
@@ -58,7 +56,7 @@ impl JapanesePipeline {
     }
 
     /// Analyses `text`, appending terms with offsets into `text` itself; `detailed` adds dictionary facts.
-    pub fn run(&self, text: &str, detailed: bool, out: &mut Vec<Term>) {
+    pub fn run(&self, text: &str, detailed: bool, out: &mut Terms) {
         with_segments(text, |tokens, normalized| {
             for filter in &self.filters {
                 // The filters only fail on a malformed dictionary entry; such a text keeps what it has.
@@ -66,11 +64,9 @@ impl JapanesePipeline {
                     return;
                 }
             }
-            out.extend(
-                tokens
-                    .iter_mut()
-                    .map(|token| to_term(token, normalized, detailed)),
-            );
+            for token in tokens.iter_mut() {
+                push_term(out, token, normalized, detailed);
+            }
         });
     }
 }
@@ -107,17 +103,9 @@ thread_local! {
     static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
 }
 
-fn to_term(token: &mut Token<'_>, normalized: &Normalized, detailed: bool) -> Term {
+fn push_term(out: &mut Terms, token: &mut Token<'_>, normalized: &Normalized, detailed: bool) {
     let range = normalized.to_original(token.byte_start..token.byte_end);
-    let mut term = Term {
-        text: token.surface.to_string(),
-        start: range.start,
-        end: range.end,
-        position: token.position,
-        base_form: None,
-        part_of_speech: None,
-        reading: None,
-    };
+    let term = out.push(&token.surface, range, token.position);
     if detailed {
         let details = token.details();
         let known = |i: usize| details.get(i).filter(|d| **d != "*").map(|d| d.to_string());
@@ -131,30 +119,13 @@ fn to_term(token: &mut Token<'_>, normalized: &Normalized, detailed: bool) -> Te
         term.base_form = known(BASE_FORM);
         term.reading = known(READING);
     }
-    term
 }
 
-/// Drops tokens with no letter or digit, as kuromoji's `discard_punctuation` does.
-///
-/// IPADIC tags unknown ASCII symbols such as the `(` of NFKC's (株) as nouns, so the stop tags miss them.
-#[derive(Clone)]
-struct DiscardPunctuation;
-
-impl TokenFilter for DiscardPunctuation {
-    fn name(&self) -> &'static str {
-        "discard_punctuation"
-    }
-
-    fn apply(&self, tokens: &mut Vec<Token<'_>>) -> lindera::LinderaResult<()> {
-        // Kana and kanji first: `is_alphanumeric` takes a slow path for them.
-        tokens.retain(|token| {
-            token
-                .surface
-                .chars()
-                .any(|c| super::is_cjk(c) || c.is_alphanumeric())
-        });
-        Ok(())
-    }
+/// A token with no letter or digit (kana and kanji tested first: `is_alphanumeric` is slow for them).
+fn is_punctuation(surface: &str) -> bool {
+    !surface
+        .chars()
+        .any(|c| super::is_cjk(c) || c.is_alphanumeric())
 }
 
 /// Which dictionary form replaces a content word.
@@ -164,9 +135,12 @@ enum Form {
     Reading,
 }
 
-/// Drops stop-tagged words (stoptags.txt) and replaces each remaining known word by its base form or
-/// reading: lindera-analysis's `japanese_stop_tags` followed by `japanese_base_form` or
-/// `japanese_reading_form`, fused.
+/// Drops punctuation and stop-tagged words (stoptags.txt) and replaces each remaining known word by its
+/// base form or reading: kuromoji's `discard_punctuation`, then lindera-analysis's `japanese_stop_tags`
+/// and `japanese_base_form` or `japanese_reading_form`, fused.
+///
+/// Punctuation is tested on the surface because IPADIC tags unknown ASCII symbols such as the `(` of
+/// NFKC's (株) as nouns, so the stop tags alone miss them.
 ///
 /// Fused, and with a verdict remembered per dictionary word, because the separate filters materialise
 /// every token's thirteen dictionary fields and copy the replacement; that took more time than the
@@ -176,10 +150,14 @@ struct ContentWords {
     stop_tags: Arc<HashSet<String>>,
     form: Form,
     verdicts: Arc<OnceLock<Box<[AtomicU8]>>>,
+    /// The same for unknown-word classes (IPADIC's unk.def has a few dozen).
+    unknown_verdicts: Arc<[AtomicU8]>,
 }
 
 /// What [`ContentWords`] remembers of a system-dictionary word.
 const UNSEEN: u8 = 0;
+/// Unknown-word class ids remembered; any beyond are judged every time.
+const UNKNOWN_CLASSES: usize = 256;
 const STOP: u8 = 1;
 const KEEP_AS_WRITTEN: u8 = 2;
 const KEEP_IN_FORM: u8 = 3;
@@ -196,6 +174,9 @@ impl ContentWords {
             stop_tags: Arc::new(stop_tags),
             form,
             verdicts: Arc::default(),
+            unknown_verdicts: (0..UNKNOWN_CLASSES)
+                .map(|_| AtomicU8::new(UNSEEN))
+                .collect(),
         }
     }
 
@@ -230,10 +211,25 @@ impl TokenFilter for ContentWords {
             let dictionary: &'a Dictionary = token.dictionary;
             let id = token.word_id.id() as usize;
             if token.word_id.is_unknown() {
-                // Unknown words have no dictionary form: they are indexed as written.
-                return self
+                if is_punctuation(&token.surface) {
+                    return false;
+                }
+                // Unknown words have no dictionary form: they are indexed as written. Their verdict
+                // depends only on the character class (the id), so it is remembered like a word's.
+                let slot = self.unknown_verdicts.get(id);
+                if let Some(verdict) = slot
+                    .map(|v| v.load(Ordering::Relaxed))
+                    .filter(|v| *v != UNSEEN)
+                {
+                    return verdict != STOP;
+                }
+                let kept = self
                     .judge(&mut key, dictionary.unknown_word_details_iter(id))
                     .is_some();
+                if let Some(slot) = slot {
+                    slot.store(if kept { KEEP_AS_WRITTEN } else { STOP }, Ordering::Relaxed);
+                }
+                return kept;
             }
             if !token.word_id.is_system() {
                 return true;
@@ -253,6 +249,7 @@ impl TokenFilter for ContentWords {
             let judged = self.judge(&mut key, dictionary.word_details_iter(id));
             let verdict = match judged {
                 None => STOP,
+                Some(_) if is_punctuation(&token.surface) => STOP,
                 Some(Some(form)) if form != token.surface => {
                     token.surface = form.into();
                     KEEP_IN_FORM

@@ -36,10 +36,10 @@ impl Normalized {
             text: String::with_capacity(original.len()),
             edits: Vec::new(),
         };
-        let mut unit_start = 0;
+        // Unchanged text is copied in runs; only a unit that normalisation changes interrupts a run.
+        let mut copied = 0;
         let mut chars = original.char_indices().peekable();
         while let Some((start, first)) = chars.next() {
-            debug_assert_eq!(start, unit_start);
             // Gather the marks that compose with `first`; NFKC is not closed under concatenation otherwise.
             let mut end = start + first.len_utf8();
             while let Some(&(next_at, next)) = chars.peek() {
@@ -49,31 +49,35 @@ impl Normalized {
                 end = next_at + next.len_utf8();
                 chars.next();
             }
-            let unit = &original[start..end];
-            unit_start = end;
             if end == start + first.len_utf8() && is_stable(first) {
-                out.text.push_str(unit);
                 continue;
             }
-            let replacement = match iteration_mark(first, out.text.chars().next_back()) {
+            let unit = &original[start..end];
+            let previous = if copied < start {
+                original[..start].chars().next_back()
+            } else {
+                out.text.chars().next_back()
+            };
+            let replacement = match iteration_mark(first, previous) {
                 Some(repeated) => repeated,
                 None if is_nfkc_quick(unit.chars()) == unicode_normalization::IsNormalized::Yes => {
-                    out.text.push_str(unit);
                     continue;
                 }
                 None => unit.nfkc().collect::<String>(),
             };
             if replacement == unit {
-                out.text.push_str(unit);
                 continue;
             }
+            out.text.push_str(&original[copied..start]);
             let from = out.text.len();
             out.text.push_str(&replacement);
             out.edits.push(Edit {
                 original: start..end,
                 normalized: from..out.text.len(),
             });
+            copied = end;
         }
+        out.text.push_str(&original[copied..]);
         out
     }
 

@@ -4,7 +4,7 @@
 
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
 
-use super::{Analyzer, Term};
+use super::{Analyzer, Term, Terms};
 
 /// Registers every analyser with `manager` under [`Analyzer::name`].
 pub fn register(manager: &TokenizerManager) {
@@ -20,7 +20,7 @@ pub fn register(manager: &TokenizerManager) {
 #[derive(Clone)]
 pub struct JoubunTokenizer {
     analyzer: Analyzer,
-    terms: Vec<Term>,
+    terms: Terms,
     token: Token,
 }
 
@@ -29,7 +29,7 @@ impl JoubunTokenizer {
     pub fn new(analyzer: Analyzer) -> JoubunTokenizer {
         JoubunTokenizer {
             analyzer,
-            terms: Vec::new(),
+            terms: Terms::default(),
             token: Token::default(),
         }
     }
