@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use lindera::token::Token;
-use lindera_analysis::token_filter::lowercase::LowercaseTokenFilter;
 use lindera_analysis::token_filter::{BoxTokenFilter, TokenFilter};
 use lindera_dictionary::dictionary::{DetailFields, Dictionary};
 use lindera_dictionary::viterbi::Lattice;
@@ -36,22 +35,14 @@ impl JapanesePipeline {
     /// `ja`: content words only, in base form, lowercase, katakana long-vowel stemming.
     pub fn surface() -> JapanesePipeline {
         JapanesePipeline {
-            filters: vec![
-                ContentWords::new(Form::Base).into(),
-                LowercaseTokenFilter::new().into(),
-                KatakanaStem.into(),
-            ],
+            filters: vec![ContentWords::new(Form::Base).into(), KatakanaStem.into()],
         }
     }
 
     /// `ja_reading`: the katakana reading of each content word, so that spelling variants meet.
     pub fn reading() -> JapanesePipeline {
         JapanesePipeline {
-            filters: vec![
-                ContentWords::new(Form::Reading).into(),
-                LowercaseTokenFilter::new().into(),
-                KatakanaStem.into(),
-            ],
+            filters: vec![ContentWords::new(Form::Reading).into(), KatakanaStem.into()],
         }
     }
 
@@ -121,6 +112,13 @@ fn push_term(out: &mut Terms, token: &mut Token<'_>, normalized: &Normalized, de
     }
 }
 
+/// Lowercases in place, allocating only for the rare token that has an uppercase letter.
+fn lowercase(surface: &mut std::borrow::Cow<'_, str>) {
+    if surface.chars().any(char::is_uppercase) {
+        *surface = surface.to_lowercase().into();
+    }
+}
+
 /// A token with no letter or digit (kana and kanji tested first: `is_alphanumeric` is slow for them).
 fn is_punctuation(surface: &str) -> bool {
     !surface
@@ -135,9 +133,9 @@ enum Form {
     Reading,
 }
 
-/// Drops punctuation and stop-tagged words (stoptags.txt) and replaces each remaining known word by its
-/// base form or reading: kuromoji's `discard_punctuation`, then lindera-analysis's `japanese_stop_tags`
-/// and `japanese_base_form` or `japanese_reading_form`, fused.
+/// Drops punctuation and stop-tagged words (stoptags.txt), replaces each remaining known word by its
+/// base form or reading, and lowercases: kuromoji's `discard_punctuation`, then lindera-analysis's
+/// `japanese_stop_tags`, `japanese_base_form` or `japanese_reading_form`, and `lowercase`, fused.
 ///
 /// Punctuation is tested on the surface because IPADIC tags unknown ASCII symbols such as the `(` of
 /// NFKC's (株) as nouns, so the stop tags alone miss them.
@@ -221,6 +219,7 @@ impl TokenFilter for ContentWords {
                     .map(|v| v.load(Ordering::Relaxed))
                     .filter(|v| *v != UNSEEN)
                 {
+                    lowercase(&mut token.surface);
                     return verdict != STOP;
                 }
                 let kept = self
@@ -229,6 +228,7 @@ impl TokenFilter for ContentWords {
                 if let Some(slot) = slot {
                     slot.store(if kept { KEEP_AS_WRITTEN } else { STOP }, Ordering::Relaxed);
                 }
+                lowercase(&mut token.surface);
                 return kept;
             }
             if !token.word_id.is_system() {
@@ -250,11 +250,18 @@ impl TokenFilter for ContentWords {
             let verdict = match judged {
                 None => STOP,
                 Some(_) if is_punctuation(&token.surface) => STOP,
-                Some(Some(form)) if form != token.surface => {
-                    token.surface = form.into();
-                    KEEP_IN_FORM
+                Some(form) => {
+                    let as_written = token.surface.clone();
+                    if let Some(form) = form {
+                        token.surface = form.into();
+                    }
+                    lowercase(&mut token.surface);
+                    if token.surface == as_written {
+                        KEEP_AS_WRITTEN
+                    } else {
+                        KEEP_IN_FORM
+                    }
                 }
-                Some(_) => KEEP_AS_WRITTEN,
             };
             if let Some(slot) = verdicts.get(id) {
                 slot.store(verdict, Ordering::Relaxed);
