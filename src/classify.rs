@@ -116,12 +116,18 @@ fn scores(text: &str) -> Vec<(usize, &'static TypeRule, Vec<&'static str>)> {
         .types
         .iter()
         .map(|t| {
-            let mut cues: Vec<&str> =
+            let found: Vec<&str> =
                 t.ja.iter()
                     .chain(&t.en)
                     .map(String::as_str)
                     .filter(|c| folded.contains(c))
                     .collect();
+            // One word is one hit: 問い合わせ inside a matched お問い合わせ does not count again.
+            let mut cues: Vec<&str> = found
+                .iter()
+                .copied()
+                .filter(|c| !found.iter().any(|d| d != c && d.contains(c)))
+                .collect();
             cues.dedup();
             let hits: usize = cues.iter().map(|c| folded.matches(c).count()).sum();
             (hits, t, cues)
@@ -146,6 +152,13 @@ pub fn text_type(text: &str) -> Decided<String> {
     }
 }
 
+/// An article's type: the type its heading names, or else the one its whole text is most about.
+pub fn article_type(heading: Option<&str>, texts: &[&str]) -> Decided<String> {
+    heading
+        .and_then(heading_type)
+        .unwrap_or_else(|| text_type(&texts.join("\n")))
+}
+
 /// A clause's type: its article's, unless its own text clearly says otherwise.
 pub fn clause_type(article: &Decided<String>, text: &str) -> Decided<String> {
     let scored = scores(text);
@@ -159,12 +172,12 @@ pub fn clause_type(article: &Decided<String>, text: &str) -> Decided<String> {
         Some((hits, t, cues))
             if t.name != article.value
                 && *hits >= TYPES.override_hits
-                && *hits > own(&article.value) =>
+                && own(&article.value) == 0 =>
         {
             Decided {
                 value: t.name.clone(),
                 cue: format!(
-                    "own text has {hits} cue(s) of {}: {} (article: {})",
+                    "own text has {hits} cue(s) of {}: {} and none of its article's {}",
                     t.name,
                     cues.join(", "),
                     article.value

@@ -149,30 +149,14 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
         }
     };
 
-    // Article types: the heading decides; without one, all of the article's text does.
-    let mut article_types: HashMap<String, Decided<String>> = HashMap::new();
-    for seg in &segments {
-        let key = seg
-            .article
-            .as_ref()
-            .map_or("0".to_string(), |a| a.key.clone());
-        if article_types.contains_key(&key) {
-            continue;
-        }
-        let from_heading = seg
-            .article
-            .as_ref()
-            .and_then(|a| a.heading.as_deref())
-            .and_then(classify::heading_type);
-        let decided = from_heading.unwrap_or_else(|| {
-            let text: Vec<&str> = segments
-                .iter()
-                .filter(|s| s.article.as_ref().map_or("0", |a| a.key.as_str()) == key)
-                .map(|s| s.text.as_str())
-                .collect();
-            classify::text_type(&text.join("\n"))
-        });
-        article_types.insert(key, decided);
+    // Each article's type, from its heading or else all of its text; articles are contiguous runs.
+    let mut article_of = Vec::with_capacity(segments.len());
+    let mut article_types = Vec::new();
+    for run in segments.chunk_by(|a, b| a.article == b.article) {
+        let heading = run[0].article.as_ref().and_then(|a| a.heading.as_deref());
+        let texts: Vec<&str> = run.iter().map(|s| s.text.as_str()).collect();
+        article_types.push(classify::article_type(heading, &texts));
+        article_of.extend(std::iter::repeat_n(article_types.len() - 1, run.len()));
     }
 
     let stem = Path::new(&source.rel_path)
@@ -181,10 +165,12 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
         .replace(['#', ' '], "_");
     let mut used = HashSet::new();
     let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let mut first_article: HashMap<String, Option<segment::ArticleRef>> = HashMap::new();
     let mut previous_lang = doc_lang;
     segments
         .into_iter()
-        .map(|seg| {
+        .zip(article_of)
+        .map(|(seg, article)| {
             let article_key = seg
                 .article
                 .as_ref()
@@ -197,11 +183,16 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
             } else {
                 format!("{article_key}.{}", seg.key)
             };
-            let mut id = format!("{stem}#{base}");
-            if used.contains(&id) {
-                // A translation repeats the numbering (Live2D's Japanese and English sections).
-                id = format!("{stem}#{}.{base}", lang.code());
-            }
+            // A translation repeats the numbering (Live2D's Japanese and English sections): every clause
+            // of a second article with the same number is told apart by its language.
+            let first = first_article
+                .entry(article_key.clone())
+                .or_insert_with(|| seg.article.clone());
+            let mut id = if *first == seg.article {
+                format!("{stem}#{base}")
+            } else {
+                format!("{stem}#{}.{base}", lang.code())
+            };
             if used.contains(&id) {
                 // Remember the next free suffix per base, so a file repeating one number stays linear.
                 let n = next_suffix.entry(base.clone()).or_insert(2);
@@ -211,10 +202,9 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
                 id = format!("{stem}#{base}~{n}");
             }
             used.insert(id.clone());
-            // Without a heading, clauses are not about one thing: each is typed by its own text.
-            let headed = seg.article.as_ref().is_some_and(|a| a.heading.is_some());
-            let kind = if headed {
-                classify::clause_type(&article_types[&article_key], &seg.text)
+            // The preamble is not about one thing: each of its clauses is typed by its own text.
+            let kind = if seg.article.is_some() {
+                classify::clause_type(&article_types[article], &seg.text)
             } else {
                 classify::text_type(&seg.text)
             };

@@ -460,6 +460,9 @@ struct Builder {
     plain_count: usize,
     /// Unnumbered items (bullets) counted per article, for their labels.
     unnumbered_count: usize,
+    /// Indices of this article's unnumbered paragraphs, and whether it also has numbered ones.
+    plain_paragraphs: Vec<usize>,
+    numbered_paragraphs: bool,
     segments: Vec<Segment>,
     article_has_body: bool,
     heading_line: usize,
@@ -476,6 +479,8 @@ impl Builder {
             stack: Vec::new(),
             plain_count: 0,
             unnumbered_count: 0,
+            plain_paragraphs: Vec::new(),
+            numbered_paragraphs: false,
             segments: Vec::new(),
             article_has_body: true,
             heading_line: 0,
@@ -592,6 +597,15 @@ impl Builder {
 
     /// An article with a heading and no body is one clause of its heading.
     fn close_article(&mut self) {
+        // An unnumbered paragraph beside numbered ones (Live2D's intro before 2.1, 2.2) would share their
+        // id part; it becomes `p1`.
+        if self.numbered_paragraphs {
+            for &i in &self.plain_paragraphs {
+                self.segments[i].key.insert(0, 'p');
+            }
+        }
+        self.plain_paragraphs.clear();
+        self.numbered_paragraphs = false;
         if !self.article_has_body
             && let Some(article) = &self.article
         {
@@ -681,6 +695,11 @@ impl Builder {
             Level::Item
         };
         self.article_has_body = true;
+        match (marker, depth) {
+            (Marker::Plain, _) => self.plain_paragraphs.push(self.segments.len()),
+            (_, 0) => self.numbered_paragraphs = true,
+            _ => {}
+        }
         // A short numbered line with no sentence in it ("6.2.1 Google Inc.") heads the lines below it.
         self.open_heading =
             marker != Marker::Plain && text.chars().count() <= 40 && !text.contains('。');
