@@ -3,6 +3,7 @@
 //! The type and law tables are data (`src/rules/*.toml`) so a lawyer can review and extend them; this
 //! module only applies them. Pure: text in, facts out.
 
+use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
@@ -33,10 +34,20 @@ impl Lang {
 /// The language of `text`: Japanese if it has kana or kanji in any real proportion, English if it is
 /// Latin letters; `fallback` when it has too few letters to tell.
 pub fn language(text: &str, fallback: Lang) -> Lang {
-    // Addresses are Latin letters in any language.
-    let text = &URL.replace_all(text, "");
+    let (japanese, latin) = letters(text);
+    language_of_counts(japanese, latin, fallback)
+}
+
+/// Kana and kanji, and Latin letters, in `text`; addresses are Latin letters in any language, so they
+/// do not count.
+fn letters(text: &str) -> (usize, usize) {
+    let text = URL.replace_all(text, "");
     let japanese = text.chars().filter(|c| crate::analysis::is_cjk(*c)).count();
     let latin = text.chars().filter(char::is_ascii_alphabetic).count();
+    (japanese, latin)
+}
+
+fn language_of_counts(japanese: usize, latin: usize, fallback: Lang) -> Lang {
     if japanese == 0 && latin < 12 {
         fallback
     } else if japanese * 4 >= latin.min(400) && japanese > 0 {
@@ -330,36 +341,23 @@ static DATE_ISO: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-/// The policy's date where the text states one (制定, 改定日, 施行, "Revised: …"), as ISO 8601; the
-/// latest when several are given (the version in force).
-pub fn policy_date<'a>(lines: impl IntoIterator<Item = &'a str>) -> Option<Decided<String>> {
-    let mut best: Option<Decided<String>> = None;
-    for line in lines {
-        let line = Normalized::new(line).text;
-        let mut found = Vec::new();
-        for c in DATE_JA.captures_iter(&line) {
-            if c.get(1).is_some() || c.get(5).is_some() {
-                found.push(iso(&c[2], &c[3], &c[4]));
-            }
-        }
-        for c in DATE_EN.captures_iter(&line) {
-            if let Some(month) = month_number(&c[2]) {
-                found.push(iso(&c[4], &month.to_string(), &c[3]));
-            }
-        }
-        for c in DATE_ISO.captures_iter(&line) {
+/// The policy dates a line states (制定, 改定日, 施行, "Revised: …"), as ISO 8601.
+fn dates_in(line: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for c in DATE_JA.captures_iter(line) {
+        if c.get(1).is_some() || c.get(5).is_some() {
             found.push(iso(&c[2], &c[3], &c[4]));
         }
-        for date in found.into_iter().flatten() {
-            if best.as_ref().is_none_or(|b| date > b.value) {
-                best = Some(Decided {
-                    value: date,
-                    cue: format!("「{}」", line.trim()),
-                });
-            }
+    }
+    for c in DATE_EN.captures_iter(line) {
+        if let Some(month) = month_number(&c[2]) {
+            found.push(iso(&c[4], &month.to_string(), &c[3]));
         }
     }
-    best
+    for c in DATE_ISO.captures_iter(line) {
+        found.push(iso(&c[2], &c[3], &c[4]));
+    }
+    found.into_iter().flatten().collect()
 }
 
 fn iso(year: &str, month: &str, day: &str) -> Option<String> {
@@ -389,43 +387,124 @@ static COMPANY_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.{1,40}?)\s*(?:のプライバシーポリシー|プライバシーポリシー|個人情報保護方針|個人情報の取扱いについて|Privacy Policy)$").unwrap()
 });
 
-/// The company a document belongs to, from its text: the party defined as 「当社」 or "hereinafter", or
-/// the name in a title such as "LNSOFT プライバシーポリシー". Never guessed from file names.
-pub fn company<'a>(
-    title: Option<&str>,
-    lines: impl IntoIterator<Item = &'a str>,
-) -> Option<Decided<String>> {
-    let lines: Vec<&str> = lines.into_iter().collect();
-    for line in &lines {
-        if let Some(c) = COMPANY_JA.captures(line) {
-            return Some(Decided {
+/// What a document says about itself, gathered one line at a time so a large file is never held twice:
+/// its company, date, jurisdictions and main language.
+#[derive(Debug, Default)]
+pub struct DocumentReader {
+    japanese: usize,
+    latin: usize,
+    company_ja: Option<Decided<String>>,
+    company_en: Option<Decided<String>>,
+    first_lines: Vec<String>,
+    date: Option<Decided<String>>,
+    jurisdictions: BTreeSet<String>,
+}
+
+/// The document-level facts a [`DocumentReader`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentFacts {
+    /// The document's main language.
+    pub lang: Lang,
+    /// The company: the party defined as 「当社」 or "hereinafter", or the name in the title.
+    pub company: Option<Decided<String>>,
+    /// The policy's date (the latest stated: the version in force).
+    pub date: Option<Decided<String>>,
+    /// Jurisdictions of the laws the document names; `["JP"]` for a Japanese one naming none.
+    pub jurisdictions: Vec<String>,
+    /// Whether `jurisdictions` was inferred rather than read.
+    pub inferred: bool,
+}
+
+impl DocumentReader {
+    /// Takes in one line of the document's text.
+    pub fn read_line(&mut self, line: &str) {
+        let (japanese, latin) = letters(line);
+        self.japanese += japanese;
+        self.latin += latin;
+        if self.first_lines.len() < 3 {
+            self.first_lines.push(line.to_string());
+        }
+        if self.company_ja.is_none()
+            && let Some(c) = COMPANY_JA.captures(line)
+        {
+            self.company_ja = Some(Decided {
                 value: bare_company(&c[1]),
                 cue: format!("「{}」", c[0].trim()),
             });
         }
-    }
-    for line in &lines {
-        if let Some(c) = COMPANY_EN.captures(line) {
-            return Some(Decided {
+        if self.company_en.is_none()
+            && let Some(c) = COMPANY_EN.captures(line)
+        {
+            self.company_en = Some(Decided {
                 value: bare_company(&c[1]),
                 cue: format!("“{}”", c[0].trim()),
             });
         }
-    }
-    let candidates = title.into_iter().chain(lines.iter().take(3).copied());
-    for line in candidates {
-        if let Some(c) = COMPANY_TITLE.captures(line.trim()) {
-            let name = bare_company(&c[1]);
-            if !name.is_empty() && !matches!(name.as_str(), "本" | "当社" | "弊社" | "Our" | "The")
-            {
-                return Some(Decided {
-                    value: name,
-                    cue: format!("title 「{}」", line.trim()),
+        let normalized = Normalized::new(line).text;
+        for date in dates_in(&normalized) {
+            if self.date.as_ref().is_none_or(|b| date > b.value) {
+                self.date = Some(Decided {
+                    value: date,
+                    cue: format!("「{}」", normalized.trim()),
                 });
             }
         }
+        for cite in cites(line) {
+            if let Some(j) = jurisdiction_of(&cite) {
+                self.jurisdictions.insert(j.to_string());
+            }
+        }
     }
-    None
+
+    /// The facts, given the document's title (a company may be named only there).
+    pub fn finish(self, title: Option<&str>) -> DocumentFacts {
+        let lang = language_of_counts(self.japanese, self.latin, Lang::Ja);
+        let from_title = || {
+            title
+                .into_iter()
+                .chain(self.first_lines.iter().map(String::as_str))
+                .find_map(|line| {
+                    let c = COMPANY_TITLE.captures(line.trim())?;
+                    let name = bare_company(&c[1]);
+                    let generic =
+                        matches!(name.as_str(), "" | "本" | "当社" | "弊社" | "Our" | "The");
+                    (!generic).then(|| Decided {
+                        value: name,
+                        cue: format!("title 「{}」", line.trim()),
+                    })
+                })
+        };
+        let company = self
+            .company_ja
+            .clone()
+            .or(self.company_en.clone())
+            .or_else(from_title);
+        let inferred = self.jurisdictions.is_empty() && lang == Lang::Ja;
+        let jurisdictions = if inferred {
+            vec!["JP".to_string()]
+        } else {
+            self.jurisdictions.into_iter().collect()
+        };
+        DocumentFacts {
+            lang,
+            company,
+            date: self.date,
+            jurisdictions,
+            inferred,
+        }
+    }
+
+    /// Reads every line of `lines` and finishes.
+    pub fn read_all<'a>(
+        lines: impl IntoIterator<Item = &'a str>,
+        title: Option<&str>,
+    ) -> DocumentFacts {
+        let mut reader = DocumentReader::default();
+        for line in lines {
+            reader.read_line(line);
+        }
+        reader.finish(title)
+    }
 }
 
 /// A company name without its legal form (株式会社Live2D → Live2D, Live2D Inc. → Live2D).
@@ -474,7 +553,11 @@ mod tests {
 
     #[test]
     fn companies_from_their_defining_phrase() {
-        let c = |line: &str| company(None, [line]).map(|d| d.value);
+        let c = |line: &str| {
+            DocumentReader::read_all([line], None)
+                .company
+                .map(|d| d.value)
+        };
         assert_eq!(
             c("株式会社Live2D（以下、「当社」といいます。）は、"),
             Some("Live2D".into())
@@ -488,7 +571,9 @@ mod tests {
             Some("Live2D".into())
         );
         assert_eq!(
-            company(Some("LNSOFT プライバシーポリシー"), ["当社は、"]).map(|d| d.value),
+            DocumentReader::read_all(["当社は、"], Some("LNSOFT プライバシーポリシー"))
+                .company
+                .map(|d| d.value),
             Some("LNSOFT".into())
         );
         assert_eq!(
@@ -521,14 +606,16 @@ mod tests {
 
     #[test]
     fn dates_in_iso() {
-        let d = |l: &str| policy_date([l]).map(|d| d.value);
+        let d = |l: &str| DocumentReader::read_all([l], None).date.map(|d| d.value);
         assert_eq!(d("2025年1月1日制定"), Some("2025-01-01".into()));
         assert_eq!(d("改定日： 2022年2月2日"), Some("2022-02-02".into()));
         assert_eq!(d("Revised: February 2nd, 2022"), Some("2022-02-02".into()));
         assert_eq!(d("２０２４年１２月１日改定"), Some("2024-12-01".into()));
         assert_eq!(d("平成 15 年 5 月 30 日法律第 57 号"), None);
         assert_eq!(
-            policy_date(["2020年4月1日制定", "2023年10月1日改定"]).map(|d| d.value),
+            DocumentReader::read_all(["2020年4月1日制定", "2023年10月1日改定"], None)
+                .date
+                .map(|d| d.value),
             Some("2023-10-01".into())
         );
     }

@@ -3,12 +3,12 @@
 //! `parse_document` runs the parse half of the pipeline for one decoded document: segment, then label
 //! each segment with the document's company, jurisdictions and date and its own language, cites and type.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::classify::{self, Decided, Lang};
+use crate::classify::{self, Decided, DocumentReader, Lang};
 use crate::corpus::SourceDoc;
 use crate::segment::{self, Level};
 
@@ -106,114 +106,102 @@ impl CorpusConfig {
     }
 }
 
-/// Segments and labels one document.
-pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Clause, Explanation)> {
-    let (outline, segments) = segment::segment(&source.text);
-    let lines = || outline.lines.iter().map(|(_, l)| l.as_str());
-    let front = |key: &str| outline.front_matter.get(key).cloned();
-
-    let doc_lang = classify::language(&lines().collect::<Vec<_>>().join("\n"), Lang::Ja);
+/// Segments and labels one document, handing each clause to `emit` as soon as its article is complete.
+///
+/// Two passes over the text (facts, then clauses) and one article in memory at a time: a file is never
+/// held more than once, whatever its size.
+pub fn parse_document(
+    source: &SourceDoc,
+    facts: Option<&FileFacts>,
+    mut emit: impl FnMut(Clause, Explanation),
+) {
+    let mut reader = DocumentReader::default();
+    let outline = segment::outline(&source.text, |line| reader.read_line(line));
     let title = facts
         .and_then(|f| f.title.clone())
         .or(outline.title.clone());
-    let company = match (facts.and_then(|f| f.company.clone()), front("company")) {
-        (Some(c), _) => Some(Decided {
-            value: c,
-            cue: "joubun.toml".to_string(),
-        }),
-        (None, Some(c)) => Some(Decided {
-            value: classify::bare_company(&c),
-            cue: "front matter".to_string(),
-        }),
-        _ => classify::company(title.as_deref(), lines()),
+    let read = reader.finish(title.as_deref());
+    let front = |key: &str| outline.front_matter.get(key).cloned();
+    let asserted = |value: String, cue: &str| Decided {
+        value,
+        cue: cue.to_string(),
     };
-    let date = match facts.and_then(|f| f.date.clone()).or(front("date")) {
-        Some(d) => Some(Decided {
-            value: d,
-            cue: "joubun.toml or front matter".to_string(),
-        }),
-        None => classify::policy_date(lines()),
+    let company = match (facts.and_then(|f| f.company.clone()), front("company")) {
+        (Some(c), _) => Some(asserted(c, "joubun.toml")),
+        (None, Some(c)) => Some(asserted(classify::bare_company(&c), "front matter")),
+        _ => read.company,
+    };
+    let date = match (facts.and_then(|f| f.date.clone()), front("date")) {
+        (Some(d), _) => Some(asserted(d, "joubun.toml")),
+        (None, Some(d)) => Some(asserted(d, "front matter")),
+        _ => read.date,
     };
     let (jurisdictions, inferred) = match facts.and_then(|f| f.jurisdiction.clone()) {
         Some(j) => (j, false),
-        None => {
-            let named: BTreeSet<String> = lines()
-                .flat_map(classify::cites)
-                .filter_map(|c| classify::jurisdiction_of(&c).map(String::from))
-                .collect();
-            if named.is_empty() && doc_lang == Lang::Ja {
-                (vec!["JP".to_string()], true)
-            } else {
-                (named.into_iter().collect(), false)
-            }
-        }
+        None => (read.jurisdictions, read.inferred),
     };
-
-    // Each article's type, from its heading or else all of its text; articles are contiguous runs.
-    let mut article_of = Vec::with_capacity(segments.len());
-    let mut article_types = Vec::new();
-    for run in segments.chunk_by(|a, b| a.article == b.article) {
-        let heading = run[0].article.as_ref().and_then(|a| a.heading.as_deref());
-        let texts: Vec<&str> = run.iter().map(|s| s.text.as_str()).collect();
-        article_types.push(classify::article_type(heading, &texts));
-        article_of.extend(std::iter::repeat_n(article_types.len() - 1, run.len()));
-    }
+    let company_cue = company
+        .as_ref()
+        .map_or("no company found".to_string(), |c| c.cue.clone());
+    let date_cue = date.as_ref().map_or(String::new(), |d| d.cue.clone());
 
     let stem = Path::new(&source.rel_path)
         .with_extension("")
         .to_string_lossy()
         .replace(['#', ' '], "_");
-    let mut used = HashSet::new();
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    let mut first_article: HashMap<String, Option<segment::ArticleRef>> = HashMap::new();
-    let mut previous_lang = doc_lang;
-    segments
-        .into_iter()
-        .zip(article_of)
-        .map(|(seg, article)| {
-            let article_key = seg
-                .article
-                .as_ref()
-                .map_or("0".to_string(), |a| a.key.clone());
-            // Too few letters to tell (a URL, "Google Inc."): the language of the text around it.
-            let lang = classify::language(&seg.text, previous_lang);
-            previous_lang = lang;
-            let base = if seg.key.is_empty() {
-                article_key.clone()
+    // How often each article id part has been used, so repeated numbering still gives unique ids.
+    let mut article_ids: HashMap<String, usize> = HashMap::new();
+    let mut previous_lang = read.lang;
+    segment::segment(&source.text, &outline, |article| {
+        let first = &article[0];
+        let heading = first.article.as_ref().and_then(|a| a.heading.as_deref());
+        let texts: Vec<&str> = article.iter().map(|s| s.text.as_str()).collect();
+        let article_type = classify::article_type(heading, &texts);
+        let langs: Vec<Lang> = article
+            .iter()
+            .map(|seg| {
+                // Too few letters to tell (a URL, "Google Inc."): the language of the text around it.
+                previous_lang = classify::language(&seg.text, previous_lang);
+                previous_lang
+            })
+            .collect();
+        let key = first
+            .article
+            .as_ref()
+            .map_or("0".to_string(), |a| a.key.clone());
+        // A translation repeats the numbering (Live2D's Japanese and English sections): a second article
+        // with the same number is told apart by its language, and any further one by a count.
+        let mut part = key.clone();
+        if article_ids.contains_key(&part) {
+            part = format!("{}.{key}", langs[0].code());
+        }
+        let uses = article_ids.entry(part.clone()).or_insert(0);
+        *uses += 1;
+        if *uses > 1 {
+            part = format!("{part}~{uses}");
+        }
+        let mut clause_ids = HashSet::new();
+        for (seg, lang) in article.into_iter().zip(langs) {
+            let mut id = if seg.key.is_empty() {
+                format!("{stem}#{part}")
             } else {
-                format!("{article_key}.{}", seg.key)
+                format!("{stem}#{part}.{}", seg.key)
             };
-            // A translation repeats the numbering (Live2D's Japanese and English sections): every clause
-            // of a second article with the same number is told apart by its language.
-            let first = first_article
-                .entry(article_key.clone())
-                .or_insert_with(|| seg.article.clone());
-            let mut id = if *first == seg.article {
-                format!("{stem}#{base}")
-            } else {
-                format!("{stem}#{}.{base}", lang.code())
-            };
-            if used.contains(&id) {
-                // Remember the next free suffix per base, so a file repeating one number stays linear.
-                let n = next_suffix.entry(base.clone()).or_insert(2);
-                while used.contains(&format!("{stem}#{base}~{n}")) {
-                    *n += 1;
-                }
-                id = format!("{stem}#{base}~{n}");
+            let mut n = 1;
+            while !clause_ids.insert(id.clone()) {
+                n += 1;
+                id = format!("{stem}#{part}.{}~{n}", seg.key);
             }
-            used.insert(id.clone());
             // The preamble is not about one thing: each of its clauses is typed by its own text.
             let kind = if seg.article.is_some() {
-                classify::clause_type(&article_types[article], &seg.text)
+                classify::clause_type(&article_type, &seg.text)
             } else {
                 classify::text_type(&seg.text)
             };
             let explanation = Explanation {
                 type_cue: kind.cue.clone(),
-                company_cue: company
-                    .as_ref()
-                    .map_or("no company found".to_string(), |c| c.cue.clone()),
-                date_cue: date.as_ref().map_or(String::new(), |d| d.cue.clone()),
+                company_cue: company_cue.clone(),
+                date_cue: date_cue.clone(),
             };
             let clause = Clause {
                 id,
@@ -234,7 +222,7 @@ pub fn parse_document(source: &SourceDoc, facts: Option<&FileFacts>) -> Vec<(Cla
                 line_end: seg.line_end,
                 text: seg.text,
             };
-            (clause, explanation)
-        })
-        .collect()
+            emit(clause, explanation);
+        }
+    });
 }

@@ -53,43 +53,95 @@ pub struct Segment {
     pub text: String,
 }
 
-/// What the segmenter learnt about the document itself.
+/// What the first pass learnt about the document itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outline {
     /// The document's title: front matter, first heading, or a first line naming a policy.
     pub title: Option<String>,
+    /// The line the title stands on, when it is in the text.
+    pub title_line: Option<usize>,
     /// `key: value` pairs of YAML front matter.
     pub front_matter: HashMap<String, String>,
-    /// The document's lines that are not furniture, for metadata extraction (1-based number, text).
-    pub lines: Vec<(usize, String)>,
+    /// The most authoritative article style the document uses.
+    style: Option<Style>,
 }
 
-/// Segments `text` into clauses.
-pub fn segment(text: &str) -> (Outline, Vec<Segment>) {
+/// The first of two passes over a document: its title, front matter and article style. Every line of
+/// content (headings included) is handed to `read`, for facts about the whole document.
+///
+/// Two passes over the text instead of one over a list of its lines: a 50 MB file is held once.
+pub fn outline(text: &str, mut read: impl FnMut(&str)) -> Outline {
     let mut outline = Outline::default();
-    let lines = prepare(text, &mut outline);
-    let style = article_style(&lines);
-    let mut builder = Builder::new(style);
-    for (i, line) in lines.iter().enumerate() {
-        builder.push(line, lines.get(i + 1..).unwrap_or(&[]));
+    let mut counts: HashMap<Style, usize> = HashMap::new();
+    let mut pending: Option<Line> = None;
+    let mut count = |line: &Line, next: Option<&Line>| {
+        // A title line heads a section only when body text follows it.
+        if let Kind::Article { style, .. } = line.kind
+            && (style != Style::TitleLine || followed_by_body(next))
+        {
+            *counts.entry(style).or_default() += 1;
+        }
+    };
+    prepare(text, &mut outline, |line| {
+        read(&line.text);
+        if line.kind != Kind::Title
+            && let Some(previous) = pending.replace(line)
+        {
+            count(&previous, pending.as_ref());
+        }
+    });
+    if let Some(last) = pending {
+        count(&last, None);
     }
-    let mut segments = builder.finish();
-    if segments.is_empty() {
-        // A document with text but no recognisable body still yields its lines as clauses.
-        segments = lines
-            .iter()
-            .map(|l| Segment {
-                article: None,
-                label: None,
-                key: l.number.to_string(),
-                level: Level::Paragraph,
-                line_start: l.number,
-                line_end: l.number,
-                text: l.text.clone(),
-            })
-            .collect();
+    let mut styles: Vec<Style> = counts
+        .iter()
+        .filter(|(s, n)| **n >= 2 || **s <= Style::MarkdownNumbered)
+        .map(|(s, _)| *s)
+        .collect();
+    styles.sort();
+    outline.style = styles.first().copied();
+    outline
+}
+
+/// The second pass: cuts `text` into clauses, handing them to `emit` one article at a time.
+pub fn segment(text: &str, outline: &Outline, mut emit: impl FnMut(Vec<Segment>)) {
+    let mut builder = Builder::new(outline.style);
+    let mut pending: Option<Line> = None;
+    let mut emitted = false;
+    let mut flush = |builder: &mut Builder| {
+        for article in builder.ready.drain(..) {
+            emitted |= !article.is_empty();
+            emit(article);
+        }
+    };
+    // The first pass already fixed the title; this one only needs the lines again.
+    let mut again = Outline::default();
+    prepare(text, &mut again, |line| {
+        if line.kind == Kind::Title {
+            return;
+        }
+        if let Some(previous) = pending.replace(line) {
+            builder.push(&previous, pending.as_ref());
+            flush(&mut builder);
+        }
+    });
+    if let Some(last) = pending {
+        builder.push(&last, None);
     }
-    (outline, segments)
+    builder.finish();
+    flush(&mut builder);
+    // A document that is nothing but its title is still one clause.
+    if !emitted && let (Some(title), Some(line)) = (&outline.title, outline.title_line) {
+        emit(vec![Segment {
+            article: None,
+            label: None,
+            key: "1".to_string(),
+            level: Level::Paragraph,
+            line_start: line,
+            line_end: line,
+            text: title.clone(),
+        }]);
+    }
 }
 
 /// A classified line.
@@ -104,6 +156,8 @@ struct Line {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Kind {
+    /// The document's title: read for facts, never a clause.
+    Title,
     /// An article candidate of some style.
     Article {
         style: Style,
@@ -170,30 +224,31 @@ re!(
 re!(BULLET, r"^[*\-+・•●■◆]\s*(.+)$");
 re!(FRONT_MATTER_PAIR, r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$");
 
-/// Cleans, de-furnishes and classifies the lines; fills the outline's title and front matter.
-fn prepare(text: &str, outline: &mut Outline) -> Vec<Line> {
-    let raw: Vec<&str> = text.lines().collect();
-    let mut start = 0;
+/// Cleans, de-furnishes and classifies the lines one at a time, handing each to `f`; fills the outline's
+/// title and front matter on the way.
+fn prepare(text: &str, outline: &mut Outline, mut f: impl FnMut(Line)) {
+    let mut raw = text.lines().enumerate().peekable();
     // YAML front matter: `---` first, closed by `---` within a few dozen lines.
-    if raw.first().map(|l| l.trim()) == Some("---")
-        && let Some(end) = raw.iter().take(60).skip(1).position(|l| l.trim() == "---")
+    if text.lines().next().map(str::trim) == Some("---")
+        && let Some(end) = text
+            .lines()
+            .take(60)
+            .skip(1)
+            .position(|l| l.trim() == "---")
     {
-        for line in &raw[1..=end] {
+        for (_, line) in raw.by_ref().take(end + 2).skip(1) {
             if let Some(c) = FRONT_MATTER_PAIR.captures(line.trim()) {
                 let value = c[2].trim().trim_matches(['"', '\'']).to_string();
                 outline.front_matter.insert(c[1].to_lowercase(), value);
             }
         }
-        start = end + 2;
     }
     outline.title = outline.front_matter.get("title").cloned();
-    let mut lines = Vec::new();
     let mut blanks = 0;
-    let mut i = start;
-    while i < raw.len() {
+    let mut first = true;
+    while let Some((i, raw_line)) = raw.next() {
         let number = i + 1;
-        let trimmed = raw[i].trim().trim_start_matches('\u{feff}');
-        i += 1;
+        let trimmed = raw_line.trim().trim_start_matches('\u{feff}');
         if trimmed.is_empty() || is_furniture(trimmed) {
             // Furniture counts as nothing at all, so it cannot split or join sections.
             if trimmed.is_empty() {
@@ -202,62 +257,55 @@ fn prepare(text: &str, outline: &mut Outline) -> Vec<Line> {
             continue;
         }
         // Setext headings: the underline makes the line above a heading.
-        let underline = raw.get(i).map(|l| l.trim()).unwrap_or("");
+        let underline = raw.peek().map_or("", |(_, l)| l.trim());
         let setext = underline.len() >= 3
             && (underline.chars().all(|c| c == '=') || underline.chars().all(|c| c == '-'));
         let mut text = plain(trimmed);
         if setext {
-            i += 1;
-            text = format!(
-                "{} {}",
-                if underline.starts_with('=') {
-                    "#"
-                } else {
-                    "##"
-                },
-                text
-            );
+            let marks = if underline.starts_with('=') {
+                "#"
+            } else {
+                "##"
+            };
+            text = format!("{marks} {text}");
+            raw.next();
         }
         if text.trim().is_empty() {
             continue;
         }
         let kind = classify(&text);
-        if let Kind::Article {
-            style: Style::MarkdownPlain,
-            heading: Some(h),
-            ..
-        } = &kind
-            && text.starts_with("# ")
-        {
-            // A level-one heading is the document's title, not an article.
-            outline.title.get_or_insert_with(|| h.clone());
-            outline.lines.push((number, h.clone()));
-            blanks = 0;
-            continue;
+        let stripped = strip_heading_marks(&text);
+        let level_one = text.starts_with("# ")
+            && matches!(
+                kind,
+                Kind::Article {
+                    style: Style::MarkdownPlain,
+                    ..
+                }
+            );
+        // The first line may name the policy ("LNSOFT プライバシーポリシー") and so be its title.
+        let names_policy = first
+            && outline.title.is_none()
+            && is_title_like(&stripped)
+            && ["ポリシー", "方針", "規約", "policy", "Policy"]
+                .iter()
+                .any(|w| stripped.contains(w));
+        first = false;
+        if level_one || names_policy {
+            outline.title.get_or_insert_with(|| stripped.clone());
+            outline.title_line.get_or_insert(number);
         }
-        outline.lines.push((number, text.clone()));
-        lines.push(Line {
+        // A level-one heading, or a line that merely repeats the title, is not a clause or an article.
+        let is_title = level_one
+            || (outline.title.as_deref() == Some(stripped.as_str()) && is_title_like(&stripped));
+        f(Line {
             number,
-            text: strip_heading_marks(&text),
-            kind,
+            text: stripped,
+            kind: if is_title { Kind::Title } else { kind },
             blanks_before: blanks,
         });
         blanks = 0;
     }
-    if outline.title.is_none()
-        && let Some(first) = lines.first()
-        && is_title_like(&first.text)
-        && (first.text.contains("ポリシー")
-            || first.text.contains("方針")
-            || first.text.to_lowercase().contains("policy")
-            || first.text.contains("規約"))
-    {
-        outline.title = Some(first.text.clone());
-    }
-    // A first line that merely repeats the title is not a clause or an article.
-    let title = outline.title.clone();
-    lines.retain(|l| Some(&l.text) != title.as_ref() || !is_title_like(&l.text));
-    lines
 }
 
 fn strip_heading_marks(text: &str) -> String {
@@ -421,29 +469,9 @@ fn is_title_line(s: &str) -> bool {
     capitalised == words.len()
 }
 
-/// The most authoritative article style the document uses; weaker candidates become paragraphs.
-fn article_style(lines: &[Line]) -> Option<Style> {
-    let mut counts: HashMap<Style, usize> = HashMap::new();
-    for (i, line) in lines.iter().enumerate() {
-        if let Kind::Article { style, .. } = line.kind {
-            // A title line heads a section only when body text follows it.
-            if style == Style::TitleLine && !followed_by_body(&lines[i + 1..]) {
-                continue;
-            }
-            *counts.entry(style).or_default() += 1;
-        }
-    }
-    let mut styles: Vec<Style> = counts
-        .iter()
-        .filter(|(s, n)| **n >= 2 || **s <= Style::MarkdownNumbered)
-        .map(|(s, _)| *s)
-        .collect();
-    styles.sort();
-    styles.first().copied()
-}
-
-fn followed_by_body(rest: &[Line]) -> bool {
-    rest.first().is_some_and(|l| {
+/// Whether `next` is body text (long, or a sentence), as a heading needs below it.
+fn followed_by_body(next: Option<&Line>) -> bool {
+    next.is_some_and(|l| {
         matches!(l.kind, Kind::Text | Kind::Marked { .. })
             && (l.text.chars().count() > 60 || ends_sentence(&l.text))
     })
@@ -463,7 +491,10 @@ struct Builder {
     /// Indices of this article's unnumbered paragraphs, and whether it also has numbered ones.
     plain_paragraphs: Vec<usize>,
     numbered_paragraphs: bool,
+    /// The current article's segments.
     segments: Vec<Segment>,
+    /// Finished articles, waiting to be handed on.
+    ready: Vec<Vec<Segment>>,
     article_has_body: bool,
     heading_line: usize,
     /// The last segment may absorb following text lines (a short numbered heading with its body).
@@ -482,13 +513,14 @@ impl Builder {
             plain_paragraphs: Vec::new(),
             numbered_paragraphs: false,
             segments: Vec::new(),
+            ready: Vec::new(),
             article_has_body: true,
             heading_line: 0,
             open_heading: false,
         }
     }
 
-    fn push(&mut self, line: &Line, rest: &[Line]) {
+    fn push(&mut self, line: &Line, next: Option<&Line>) {
         let unheaded_break = line.blanks_before >= 2
             && matches!(self.style, None | Some(Style::TitleLine))
             && self.article.is_some()
@@ -505,7 +537,7 @@ impl Builder {
                 heading,
                 body,
             } if Some(*style) == self.style
-                && (*style != Style::TitleLine || followed_by_body(rest)) =>
+                && (*style != Style::TitleLine || followed_by_body(next)) =>
             {
                 // A 第N条 article is cited as written; other numbered articles by their number.
                 let label = match style {
@@ -624,6 +656,9 @@ impl Builder {
                 text,
             });
         }
+        if !self.segments.is_empty() {
+            self.ready.push(std::mem::take(&mut self.segments));
+        }
     }
 
     fn paragraph(&mut self, marker: Marker, number: Option<String>, text: &str, line: usize) {
@@ -722,9 +757,8 @@ impl Builder {
         }
     }
 
-    fn finish(mut self) -> Vec<Segment> {
+    fn finish(&mut self) {
         self.close_article();
-        self.segments
     }
 }
 
@@ -753,6 +787,14 @@ fn id_part(label: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Both passes, collected.
+    fn segment(text: &str) -> (Outline, Vec<Segment>) {
+        let outline = outline(text, |_| {});
+        let mut segments = Vec::new();
+        super::segment(text, &outline, |article| segments.extend(article));
+        (outline, segments)
+    }
 
     fn labels(text: &str) -> Vec<(Option<String>, Option<String>, Level)> {
         segment(text)

@@ -1,6 +1,6 @@
 //! `joubun parse`: the clause tree of a file or folder, as a tree for people or JSON Lines for machines.
 
-use std::io::Write;
+use std::io::{self, Write};
 use std::path::Path;
 
 use crate::clause::{Clause, CorpusConfig, Explanation, parse_document};
@@ -36,6 +36,7 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
     );
     let mut out = stdout();
     let mut clauses_seen = 0;
+    let mut tree = Tree::default();
     for file in &files {
         let source = match corpus::read(file, &root) {
             Ok(source) => source,
@@ -44,14 +45,25 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let clauses = parse_document(&source, config.files.get(&source.rel_path));
-        clauses_seen += clauses.len();
-        if args.json {
-            for (clause, explanation) in &clauses {
-                write_json(&mut out, clause, args.explain.then_some(explanation))?;
-            }
-        } else {
-            write_tree(&mut out, &clauses, args.explain)?;
+        // Clauses are printed as they come, so a large file is never held as a list of them.
+        let mut failed = None;
+        parse_document(
+            &source,
+            config.files.get(&source.rel_path),
+            |clause, explanation| {
+                clauses_seen += 1;
+                if failed.is_none() {
+                    let written = if args.json {
+                        write_json(&mut out, &clause, args.explain.then_some(&explanation))
+                    } else {
+                        tree.write(&mut out, &clause, &explanation, args.explain)
+                    };
+                    failed = written.err();
+                }
+            },
+        );
+        if let Some(err) = failed {
+            return Err(err.into());
         }
     }
     out.flush()?;
@@ -75,53 +87,58 @@ fn write_json(
     out: &mut impl Write,
     clause: &Clause,
     explanation: Option<&Explanation>,
-) -> Result<()> {
-    let mut value = serde_json::to_value(clause).map_err(std::io::Error::from)?;
+) -> io::Result<()> {
+    let mut value = serde_json::to_value(clause)?;
     if let (Some(e), Some(map)) = (explanation, value.as_object_mut()) {
-        map.insert(
-            "explain".to_string(),
-            serde_json::to_value(e).map_err(std::io::Error::from)?,
-        );
+        map.insert("explain".to_string(), serde_json::to_value(e)?);
     }
-    serde_json::to_writer(&mut *out, &value).map_err(std::io::Error::from)?;
-    writeln!(out)?;
-    Ok(())
+    serde_json::to_writer(&mut *out, &value)?;
+    writeln!(out)
 }
 
-fn write_tree(
-    out: &mut impl Write,
-    clauses: &[(Clause, Explanation)],
-    explain: bool,
-) -> Result<()> {
-    let Some((first, explanation)) = clauses.first() else {
-        return Ok(());
-    };
-    let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
-    let inferred = if first.jurisdictions_inferred {
-        " (inferred)"
-    } else {
-        ""
-    };
-    writeln!(
-        out,
-        "{}  company: {}  title: {}  date: {}  jurisdictions: {}{inferred}",
-        first.doc,
-        or_dash(&first.company),
-        or_dash(&first.title),
-        or_dash(&first.date),
-        first.jurisdictions.join(", ")
-    )?;
-    if explain {
-        writeln!(out, "  company from: {}", explanation.company_cue)?;
-        if !explanation.date_cue.is_empty() {
-            writeln!(out, "  date from: {}", explanation.date_cue)?;
+/// The human view: a header per document and per article, then one line per clause.
+#[derive(Default)]
+struct Tree {
+    doc: Option<String>,
+    article: Option<(Option<String>, Option<String>)>,
+}
+
+impl Tree {
+    fn write(
+        &mut self,
+        out: &mut impl Write,
+        clause: &Clause,
+        explanation: &Explanation,
+        explain: bool,
+    ) -> io::Result<()> {
+        let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
+        if self.doc.as_ref() != Some(&clause.doc) {
+            let inferred = if clause.jurisdictions_inferred {
+                " (inferred)"
+            } else {
+                ""
+            };
+            writeln!(
+                out,
+                "{}  company: {}  title: {}  date: {}  jurisdictions: {}{inferred}",
+                clause.doc,
+                or_dash(&clause.company),
+                or_dash(&clause.title),
+                or_dash(&clause.date),
+                clause.jurisdictions.join(", ")
+            )?;
+            if explain {
+                writeln!(out, "  company from: {}", explanation.company_cue)?;
+                if !explanation.date_cue.is_empty() {
+                    writeln!(out, "  date from: {}", explanation.date_cue)?;
+                }
+            }
+            self.doc = Some(clause.doc.clone());
+            self.article = None;
         }
-    }
-    let mut article: Option<(Option<String>, Option<String>)> = None;
-    for (clause, explanation) in clauses {
-        let this = (clause.article.clone(), clause.heading.clone());
-        if article.as_ref() != Some(&this) {
-            let name = [clause.article.clone(), clause.heading.clone()]
+        let article = (clause.article.clone(), clause.heading.clone());
+        if self.article.as_ref() != Some(&article) {
+            let name = [clause.article.as_deref(), clause.heading.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
@@ -131,16 +148,8 @@ fn write_tree(
             } else {
                 "(unheaded section)"
             };
-            writeln!(
-                out,
-                "  {}",
-                if name.is_empty() {
-                    unnamed.to_string()
-                } else {
-                    name
-                }
-            )?;
-            article = Some(this);
+            writeln!(out, "  {}", if name.is_empty() { unnamed } else { &name })?;
+            self.article = Some(article);
         }
         let indent = match clause.level {
             Level::Article | Level::Paragraph => "    ",
@@ -148,6 +157,11 @@ fn write_tree(
         };
         let first_line = clause.text.lines().next().unwrap_or("");
         let short: String = first_line.chars().take(60).collect();
+        let more = if first_line.chars().count() > 60 || clause.text.contains('\n') {
+            "…"
+        } else {
+            ""
+        };
         let cites = if clause.cites.is_empty() {
             String::new()
         } else {
@@ -155,18 +169,13 @@ fn write_tree(
         };
         writeln!(
             out,
-            "{indent}{} [{}] {} {}:{}-{}{cites}  {short}{}",
+            "{indent}{} [{}] {} {}:{}-{}{cites}  {short}{more}",
             clause.label.as_deref().unwrap_or("·"),
             clause.kind,
             clause.lang.code(),
             clause.doc,
             clause.line_start,
             clause.line_end,
-            if first_line.chars().count() > 60 || clause.text.contains('\n') {
-                "…"
-            } else {
-                ""
-            },
         )?;
         if explain {
             writeln!(
@@ -175,6 +184,6 @@ fn write_tree(
                 clause.id, explanation.type_cue
             )?;
         }
+        Ok(())
     }
-    Ok(())
 }
