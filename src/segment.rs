@@ -81,6 +81,9 @@ pub fn outline(text: &str, mut read: impl FnMut(&str)) -> Outline {
         {
             *counts.entry(style).or_default() += 1;
         }
+        if number_dot_heading(line, next).is_some() {
+            *counts.entry(Style::NumberDot).or_default() += 1;
+        }
     };
     prepare(text, &mut outline, |line| {
         read(&line.text);
@@ -182,6 +185,7 @@ enum Style {
     MarkdownNumbered,
     NumberSpace,
     MarkdownPlain,
+    NumberDot,
     TitleLine,
 }
 
@@ -469,6 +473,23 @@ fn is_title_line(s: &str) -> bool {
     capitalised == words.len()
 }
 
+/// `1. 見出し` followed by unnumbered body text: a section heading in a document numbered no other way.
+/// Returns the number and the heading.
+fn number_dot_heading<'a>(line: &'a Line, next: Option<&Line>) -> Option<(&'a str, &'a str)> {
+    let Kind::Marked {
+        marker: Marker::Decimal,
+        number: Some(number),
+        body,
+        ..
+    } = &line.kind
+    else {
+        return None;
+    };
+    let body_follows = next.is_some_and(|n| n.kind == Kind::Text) && followed_by_body(next);
+    (is_title_like(body) && !body.is_empty() && body_follows)
+        .then_some((number.as_str(), body.as_str()))
+}
+
 /// Whether `next` is body text (long, or a sentence), as a heading needs below it.
 fn followed_by_body(next: Option<&Line>) -> bool {
     next.is_some_and(|l| {
@@ -529,6 +550,17 @@ impl Builder {
             // Two blank lines in a document without numbered articles end a section whose heading the
             // page lost; what follows is a section of its own.
             self.start_article(None, None, None, line.number);
+        }
+        if self.style == Some(Style::NumberDot)
+            && let Some((number, heading)) = number_dot_heading(line, next)
+        {
+            self.start_article(
+                Some(number.to_string()),
+                Some(number.to_string()),
+                Some(heading.to_string()),
+                line.number,
+            );
+            return;
         }
         match &line.kind {
             Kind::Article {

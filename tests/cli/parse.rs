@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use predicates::prelude::*;
 use serde_json::Value;
 
 use crate::util::{corpus, joubun, json_lines, succeed};
@@ -201,6 +202,20 @@ fn every_numbering_style_is_recognised() {
     let c = parse(&dir.path().join("md.md"));
     assert_eq!(articles(&c, "ja"), ["第1条"]);
 
+    let dotted = "プライバシーポリシー\n\n1. 個人情報の管理\n\n当社は個人情報を適切に管理します。\n\n2. 第三者提供\n\n当社は次の場合を除き提供しません。\n(1) 法令に基づく場合\n";
+    std::fs::write(dir.path().join("dotted.txt"), dotted).unwrap();
+    let c = parse(&dir.path().join("dotted.txt"));
+    assert_eq!(articles(&c, "ja"), ["1", "2"]);
+    let last = c.last().unwrap();
+    assert_eq!(
+        (
+            str_of(&last["heading"]),
+            str_of(&last["label"]),
+            str_of(&last["type"])
+        ),
+        ("第三者提供", "1-(1)", "third-party")
+    );
+
     let sections =
         "1 個人情報の管理\n\n管理します。\n\n2 個人情報の取得\n\n1. 適正に取得します。\n";
     std::fs::write(dir.path().join("sections.txt"), sections).unwrap();
@@ -343,4 +358,86 @@ fn a_missing_path_is_an_error() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no such file or folder"));
+}
+
+#[test]
+fn hidden_files_are_skipped_and_links_followed_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let body = "第1条（目的）\n当社は個人情報を守ります。\n";
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::write(d.join(".git/policy.txt"), body).unwrap();
+    std::fs::write(d.join(".hidden.txt"), body).unwrap();
+    std::fs::write(d.join("b.md"), body).unwrap();
+    std::fs::write(d.join("a.txt"), body).unwrap();
+    std::fs::write(d.join("notes.pdf"), body).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("linked.txt"), body).unwrap();
+    std::os::unix::fs::symlink(outside.path(), d.join("link")).unwrap();
+    std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
+
+    let docs = |clauses: Vec<Value>| {
+        clauses
+            .iter()
+            .map(|c| str_of(&c["doc"]).to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        docs(parse(d)),
+        ["a.txt", "b.md"],
+        "hidden, non-document and linked files are left out"
+    );
+    let out = succeed(joubun().args(["parse", "--json", "--follow"]).arg(d));
+    assert_eq!(docs(json_lines(&out)), ["a.txt", "b.md", "link/linked.txt"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("symbolic link loop"));
+}
+
+#[test]
+fn asserted_facts_beat_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let body =
+        "株式会社テキスト（以下「当社」といいます。）は、2020年4月1日制定のこの方針を守ります。\n";
+    std::fs::write(d.join("asserted.txt"), body).unwrap();
+    std::fs::write(
+        d.join("front.md"),
+        format!("---\ntitle: 方針\ncompany: 株式会社フロント\ndate: 2024-05-01\n---\n\n{body}"),
+    )
+    .unwrap();
+    std::fs::write(d.join("read.txt"), body).unwrap();
+    std::fs::write(
+        d.join("joubun.toml"),
+        "[files.\"asserted.txt\"]\ncompany = \"Asserted KK\"\ndate = \"2023-01-01\"\njurisdiction = [\"JP\", \"EU\"]\n",
+    )
+    .unwrap();
+    let clauses = parse(d);
+    let fact =
+        |doc: &str, field: &str| clauses.iter().find(|c| c["doc"] == doc).unwrap()[field].clone();
+    assert_eq!(fact("asserted.txt", "company"), "Asserted KK");
+    assert_eq!(fact("asserted.txt", "date"), "2023-01-01");
+    assert_eq!(
+        fact("asserted.txt", "jurisdictions"),
+        serde_json::json!(["JP", "EU"])
+    );
+    assert_eq!(fact("front.md", "company"), "フロント");
+    assert_eq!(fact("front.md", "date"), "2024-05-01");
+    assert_eq!(fact("read.txt", "company"), "テキスト");
+    assert_eq!(fact("read.txt", "date"), "2020-04-01");
+}
+
+#[test]
+fn a_bad_joubun_toml_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "本文。\n").unwrap();
+    std::fs::write(
+        dir.path().join("joubun.toml"),
+        "[files.\"a.txt\"]\ncompnay = \"typo\"\n",
+    )
+    .unwrap();
+    joubun()
+        .args(["parse"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("joubun.toml").and(predicates::str::contains("compnay")));
 }
