@@ -22,6 +22,81 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print the clause tree of a file or folder, with every clause's facts.
     Parse(ParseArgs),
+    /// Build or update the index of a corpus (unchanged files are not read again).
+    Index(IndexArgs),
+    /// Find clauses: which clauses of which companies say what, under which law.
+    Search(Box<SearchArgs>),
+}
+
+/// Where the index is, and the corpus it is built from on first use.
+#[derive(Debug, Args)]
+pub struct IndexLocation {
+    /// The index folder.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// The corpus the index is built from when there is none yet.
+    #[arg(long, default_value = "corpus")]
+    pub corpus: PathBuf,
+}
+
+/// Flags of `joubun index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// The corpus folder.
+    #[arg(default_value = "corpus")]
+    pub corpus: PathBuf,
+    /// The index folder.
+    #[arg(long, default_value = "index")]
+    pub index: PathBuf,
+    /// Start from an empty index (needed after upgrading joubun).
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+/// Filters shared by the commands that select clauses: the same flag twice is OR, different flags AND.
+#[derive(Debug, Args, Default)]
+pub struct FilterArgs {
+    /// Article type (third-party, cookies, purpose, …).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub types: Vec<String>,
+    /// Jurisdiction (JP, EU, US covers US-CA, …).
+    #[arg(long = "jurisdiction", value_name = "CODE")]
+    pub jurisdictions: Vec<String>,
+    /// Company.
+    #[arg(long = "company")]
+    pub companies: Vec<String>,
+    /// Clause language: ja or en.
+    #[arg(long = "lang")]
+    pub langs: Vec<String>,
+    /// A law the clause cites (APPI, GDPR, CCPA, …).
+    #[arg(long = "cites", value_name = "LAW")]
+    pub cites: Vec<String>,
+    /// Policies dated on or after this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Policies dated on or before this day (YYYY-MM-DD).
+    #[arg(long)]
+    pub until: Option<String>,
+}
+
+/// Flags of `joubun search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query: words ANDed, "exact phrase", OR, -word, ( ), heading:word, type:…, company:….
+    pub query: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// How many hits to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// How many hits to skip first.
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Print JSON Lines: one hit a line, then a summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Flags of `joubun parse`.

@@ -90,12 +90,21 @@ pub fn is_document(path: &Path) -> bool {
 
 /// Reads and decodes one file; `root` is what its path is made relative to.
 pub fn read(path: &Path, root: &Path) -> Result<SourceDoc, Skipped> {
-    let skip = |reason: String| Skipped {
+    match fs::read(path) {
+        Ok(bytes) => decode_document(bytes, path, root),
+        Err(e) => Err(Skipped {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// Decodes the bytes of the file at `path`, turning HTML into lines.
+pub fn decode_document(bytes: Vec<u8>, path: &Path, root: &Path) -> Result<SourceDoc, Skipped> {
+    let (text, encoding) = decode(bytes).map_err(|reason| Skipped {
         path: path.to_path_buf(),
         reason,
-    };
-    let bytes = fs::read(path).map_err(|e| skip(e.to_string()))?;
-    let (text, encoding) = decode(bytes).map_err(skip)?;
+    })?;
     let is_html = path
         .extension()
         .and_then(|e| e.to_str())
@@ -108,7 +117,8 @@ pub fn read(path: &Path, root: &Path) -> Result<SourceDoc, Skipped> {
     })
 }
 
-fn relative(path: &Path, root: &Path) -> String {
+/// `path` relative to `root`, with `/` separators; a file given on its own is named by its file name.
+pub fn relative(path: &Path, root: &Path) -> String {
     let rel = path
         .strip_prefix(root)
         .ok()

@@ -8,6 +8,12 @@ pub enum Error {
     /// Input given on the command line or stdin that cannot be used.
     #[error("{0}")]
     Input(String),
+    /// The index could not be built or opened.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+    /// A query could not be run.
+    #[error(transparent)]
+    Query(#[from] crate::query::QueryError),
     /// Writing to standard output failed (other than a closed pipe, which is not an error).
     #[error("cannot write output: {0}")]
     Output(#[from] io::Error),

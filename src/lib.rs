@@ -10,4 +10,6 @@ pub mod commands;
 pub mod corpus;
 pub mod error;
 pub mod furniture;
+pub mod index;
+pub mod query;
 pub mod segment;

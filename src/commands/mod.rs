@@ -1,7 +1,9 @@
 //! One thin module per subcommand, each turning parsed flags into calls on the core modules.
 
 mod analyze;
+mod index;
 mod parse;
+mod search;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -33,6 +35,8 @@ pub fn run(cli: Cli) -> Result<Outcome> {
     let result = match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Parse(args) => parse::run(&args),
+        Command::Index(args) => index::run(&args),
+        Command::Search(args) => search::run(&args),
     };
     // A reader that stops early (`| head`) is not an error, as in ripgrep.
     match result {

@@ -2,4 +2,5 @@
 
 mod analyze;
 mod parse;
+mod search;
 mod util;

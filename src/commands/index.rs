@@ -1,0 +1,60 @@
+//! `joubun index`: build or update the index, with a one-line summary of what was done.
+
+use std::path::Path;
+
+use crate::cli::IndexArgs;
+use crate::error::{Error, Result};
+use crate::index::{self, ClauseIndex, IndexError, IndexReport};
+
+use super::Outcome;
+
+/// Runs `joubun index`.
+pub fn run(args: &IndexArgs) -> Result<Outcome> {
+    if !args.corpus.is_dir() {
+        return Err(Error::Input(format!(
+            "{}: no such corpus folder",
+            args.corpus.display()
+        )));
+    }
+    let report = index::update(&args.index, &args.corpus, args.rebuild, |_| {})?;
+    summarise(&report);
+    Ok(Outcome::Success)
+}
+
+/// Prints what an indexing run did, and every file it skipped with the reason, on stderr.
+pub fn summarise(report: &IndexReport) {
+    for (path, reason) in &report.skipped {
+        eprintln!("joubun: skipped {}: {reason}", path.display());
+    }
+    let mb = report.bytes as f64 / 1e6;
+    eprintln!(
+        "joubun: indexed {} files ({} unchanged, {} removed), {} clauses, {} skipped, in {:.2} s ({:.1} MB/s)",
+        report.indexed.len(),
+        report.unchanged,
+        report.removed.len(),
+        report.clauses,
+        report.skipped.len(),
+        report.seconds,
+        if report.seconds > 0.0 {
+            mb / report.seconds
+        } else {
+            0.0
+        },
+    );
+}
+
+/// Opens the index at `path`; on first use at the default place, builds it from `corpus` first, saying so.
+pub fn open_or_build(path: &Path, corpus: &Path) -> Result<ClauseIndex> {
+    match ClauseIndex::open(path) {
+        Err(IndexError::Missing(_)) if corpus.is_dir() => {
+            eprintln!(
+                "joubun: no index at {} yet; building it from {} first",
+                path.display(),
+                corpus.display()
+            );
+            summarise(&index::update(path, corpus, false, |_| {})?);
+            Ok(ClauseIndex::open(path)?)
+        }
+        other => Ok(other?),
+    }
+}

@@ -1,0 +1,179 @@
+//! `joubun search`: ranked clauses with highlighted snippets and facet counts, for people or as JSON Lines.
+
+use std::io::{IsTerminal, Write};
+
+use crate::cli::{FilterArgs, SearchArgs};
+use crate::error::Result;
+use crate::query::{Answer, Filters, Hit, Search};
+
+use super::index::open_or_build;
+use super::{Outcome, stdout};
+
+/// Characters of context shown around the first highlight.
+const SNIPPET_CHARS: usize = 120;
+
+/// Runs `joubun search`.
+pub fn run(args: &SearchArgs) -> Result<Outcome> {
+    let index = open_or_build(&args.location.index, &args.location.corpus)?;
+    let search = Search::new(
+        &index,
+        args.query.as_deref().unwrap_or(""),
+        &filters(&args.filters),
+    )?;
+    let answer = search.run(&index, args.limit, args.offset)?;
+    let mut out = stdout();
+    if args.json {
+        for hit in &answer.hits {
+            serde_json::to_writer(&mut out, hit).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        let summary =
+            serde_json::json!({ "summary": { "total": answer.total, "facets": answer.facets } });
+        writeln!(out, "{summary}")?;
+    } else {
+        let colour = std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        print_human(&mut out, &answer, args.offset, colour)?;
+    }
+    out.flush()?;
+    if answer.total == 0 {
+        explain_unknown_values(&index, &args.filters)?;
+    }
+    Ok(if answer.total > 0 {
+        Outcome::Success
+    } else {
+        Outcome::NothingFound
+    })
+}
+
+/// When nothing matched, names any filter value no clause has, with the values that exist.
+fn explain_unknown_values(index: &crate::index::ClauseIndex, args: &FilterArgs) -> Result<()> {
+    let known = Search::new(index, "", &Filters::default())?
+        .run(index, 0, 0)?
+        .facets;
+    for (name, values) in [
+        ("type", &args.types),
+        ("jurisdiction", &args.jurisdictions),
+        ("company", &args.companies),
+        ("lang", &args.langs),
+        ("cites", &args.cites),
+    ] {
+        let existing: Vec<&str> = known
+            .get(name)
+            .map(|c| c.iter().map(|(v, _)| v.as_str()).collect())
+            .unwrap_or_default();
+        for value in values.iter().filter(|v| !existing.contains(&v.as_str())) {
+            eprintln!(
+                "joubun: no clause has {name} {value:?}; known values: {}",
+                existing.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The filter flags as query filters.
+pub fn filters(args: &FilterArgs) -> Filters {
+    Filters {
+        types: args.types.clone(),
+        jurisdictions: args.jurisdictions.clone(),
+        companies: args.companies.clone(),
+        langs: args.langs.clone(),
+        cites: args.cites.clone(),
+        since: args.since.clone(),
+        until: args.until.clone(),
+    }
+}
+
+fn print_human(
+    out: &mut impl Write,
+    answer: &Answer,
+    offset: usize,
+    colour: bool,
+) -> std::io::Result<()> {
+    let (bold, bold_end, mark, mark_end) = if colour {
+        ("\x1b[1m", "\x1b[0m", "\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("", "", "«", "»")
+    };
+    for (i, hit) in answer.hits.iter().enumerate() {
+        let c = &hit.clause;
+        let article = [c.article.as_deref(), c.heading.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        writeln!(
+            out,
+            "{bold}{}. {}{bold_end}  {}  {}:{}-{}  [{}] {}  {}  score {:.2}",
+            offset + i + 1,
+            c.company.as_deref().unwrap_or("-"),
+            if article.is_empty() {
+                "-".to_string()
+            } else {
+                article
+            },
+            c.doc,
+            c.line_start,
+            c.line_end,
+            c.kind,
+            c.label
+                .as_deref()
+                .map(|l| format!("¶{l}"))
+                .unwrap_or_default(),
+            c.jurisdictions.join(","),
+            hit.score,
+        )?;
+        writeln!(out, "   {}", snippet(hit, mark, mark_end))?;
+    }
+    writeln!(out, "{} clauses match", answer.total)?;
+    for (name, counts) in &answer.facets {
+        if counts.is_empty() {
+            continue;
+        }
+        let shown: Vec<String> = counts
+            .iter()
+            .take(8)
+            .map(|(v, n)| format!("{v} {n}"))
+            .collect();
+        writeln!(out, "  {name}: {}", shown.join(", "))?;
+    }
+    Ok(())
+}
+
+/// Up to [`SNIPPET_CHARS`] of the clause around its first highlight, highlights marked, on one line.
+fn snippet(hit: &Hit, mark: &str, mark_end: &str) -> String {
+    let text = &hit.clause.text;
+    let first = hit.highlights.first().map_or(0, |h| h.0);
+    // Start a little before the first match, on a character boundary.
+    let start = text[..first]
+        .char_indices()
+        .rev()
+        .nth(30)
+        .map_or(0, |(i, _)| i);
+    let end = text[start..]
+        .char_indices()
+        .nth(SNIPPET_CHARS)
+        .map_or(text.len(), |(i, _)| start + i);
+    let mut out = String::new();
+    if start > 0 {
+        out.push('…');
+    }
+    let mut at = start;
+    for &(s, e) in &hit.highlights {
+        if e <= start || s >= end {
+            continue;
+        }
+        let (s, e) = (s.max(at), e.min(end));
+        out.push_str(&text[at..s]);
+        out.push_str(mark);
+        out.push_str(&text[s..e]);
+        out.push_str(mark_end);
+        at = e;
+    }
+    out.push_str(&text[at..end]);
+    if end < text.len() {
+        out.push('…');
+    }
+    out.replace('\n', " ")
+}

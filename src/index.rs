@@ -1,0 +1,488 @@
+//! The clause index: its schema (built here and only here), creating and opening it, and bringing it up
+//! to date with a corpus, file by file.
+//!
+//! Every clause is one tantivy document. Its JSON is stored whole (one owner of the clause's shape); its
+//! text is indexed through the analysers that fit its language, and its facts as facets.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{Index, IndexWriter, TantivyDocument, Term};
+
+use crate::analysis::{self, ANALYSIS_VERSION, Analyzer};
+use crate::classify::Lang;
+use crate::clause::{Clause, CorpusConfig, parse_document};
+use crate::corpus::{self, Skipped, WalkOptions};
+
+/// Bumped whenever the fields below change; an index of another version is refused.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META_FILE: &str = "joubun.json";
+const WRITER_MEMORY: usize = 200_000_000;
+
+/// Errors of the index layer, each saying what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// No index at the place named.
+    #[error("no index at {0} (build one with `joubun index`)")]
+    Missing(PathBuf),
+    /// An index made by a build whose schema or analysers differ.
+    #[error(
+        "the index at {path} was built by another joubun ({found}; this build writes {expected}); run `joubun index --rebuild`"
+    )]
+    Incompatible {
+        /// The index folder.
+        path: PathBuf,
+        /// What its metadata says.
+        found: String,
+        /// What this build writes.
+        expected: String,
+    },
+    /// The index files cannot be read.
+    #[error(
+        "the index at {path} is damaged or unreadable ({reason}); run `joubun index --rebuild`"
+    )]
+    Corrupt {
+        /// The index folder.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
+    /// The corpus cannot be read.
+    #[error("{0}")]
+    Corpus(String),
+}
+
+/// What the index records about itself, next to tantivy's files.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct IndexMeta {
+    /// [`SCHEMA_VERSION`] of the build that wrote it.
+    pub schema_version: u32,
+    /// [`ANALYSIS_VERSION`] of the build that wrote it.
+    pub analysis_version: u32,
+    /// The dictionary it was analysed with.
+    pub dictionary: String,
+    /// The corpus folder it was built from.
+    pub corpus: PathBuf,
+    /// Seconds since the Unix epoch at the last indexing run.
+    pub indexed_at: u64,
+    /// Per document (path relative to the corpus): a hash of its bytes, to skip unchanged files.
+    pub documents: BTreeMap<String, String>,
+}
+
+impl IndexMeta {
+    fn versions(&self) -> String {
+        format!(
+            "schema {}, analysis {}, {}",
+            self.schema_version, self.analysis_version, self.dictionary
+        )
+    }
+
+    fn current(corpus: &Path) -> IndexMeta {
+        IndexMeta {
+            schema_version: SCHEMA_VERSION,
+            analysis_version: ANALYSIS_VERSION,
+            dictionary: analysis::dictionary::DICTIONARY_VERSION.to_string(),
+            corpus: corpus.to_path_buf(),
+            indexed_at: 0,
+            documents: BTreeMap::new(),
+        }
+    }
+}
+
+/// The fields of a clause document.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The clause id, as one term.
+    pub id: Field,
+    /// The document path, as one term (to replace a file's clauses).
+    pub doc: Field,
+    /// The whole clause as JSON, stored.
+    pub json: Field,
+    /// Text through `ja`, with positions.
+    pub text_ja: Field,
+    /// Text through `ja_reading`.
+    pub text_reading: Field,
+    /// Text through `cjk_bigram`, with positions.
+    pub text_bigram: Field,
+    /// Text through `en`, with positions.
+    pub text_en: Field,
+    /// Article heading through `ja`.
+    pub heading_ja: Field,
+    /// Article heading through `en`.
+    pub heading_en: Field,
+    /// Facet `/type/…`.
+    pub kind: Field,
+    /// Facet `/jurisdiction/…`; a clause under `US-CA` is also under `US`.
+    pub jurisdiction: Field,
+    /// Facet `/company/…`.
+    pub company: Field,
+    /// Facet `/lang/…`.
+    pub lang: Field,
+    /// Facet `/cites/…`.
+    pub cites: Field,
+    /// The policy date as YYYYMMDD, fast, for `--since`/`--until`.
+    pub date: Field,
+}
+
+impl Fields {
+    /// The text fields a query searches, with the analyser of each and how much a match there weighs:
+    /// morphological matches rank above bigram-only ones.
+    pub fn text(&self) -> [(Field, Analyzer, f32); 4] {
+        [
+            (self.text_ja, Analyzer::Ja, 1.0),
+            (self.text_reading, Analyzer::JaReading, 0.6),
+            (self.text_en, Analyzer::En, 1.0),
+            (self.text_bigram, Analyzer::CjkBigram, 0.2),
+        ]
+    }
+
+    /// The heading fields `heading:` searches.
+    pub fn heading(&self) -> [(Field, Analyzer, f32); 2] {
+        [
+            (self.heading_ja, Analyzer::Ja, 1.0),
+            (self.heading_en, Analyzer::En, 1.0),
+        ]
+    }
+
+    /// The facet field a facet name refers to.
+    pub fn facet(&self, name: &str) -> Option<Field> {
+        Some(match name {
+            "type" => self.kind,
+            "jurisdiction" => self.jurisdiction,
+            "company" => self.company,
+            "lang" => self.lang,
+            "cites" => self.cites,
+            _ => return None,
+        })
+    }
+}
+
+/// The facets every clause has, in display order.
+pub const FACETS: [&str; 5] = ["type", "company", "jurisdiction", "lang", "cites"];
+
+/// Builds the schema and its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: Analyzer| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer.name())
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let facet = || FacetOptions::default();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING),
+        doc: b.add_text_field("doc", STRING),
+        json: b.add_text_field("json", STORED),
+        text_ja: b.add_text_field("text_ja", text(Analyzer::Ja)),
+        text_reading: b.add_text_field("text_reading", text(Analyzer::JaReading)),
+        text_bigram: b.add_text_field("text_bigram", text(Analyzer::CjkBigram)),
+        text_en: b.add_text_field("text_en", text(Analyzer::En)),
+        heading_ja: b.add_text_field("heading_ja", text(Analyzer::Ja)),
+        heading_en: b.add_text_field("heading_en", text(Analyzer::En)),
+        kind: b.add_facet_field("type", facet()),
+        jurisdiction: b.add_facet_field("jurisdiction", facet()),
+        company: b.add_facet_field("company", facet()),
+        lang: b.add_facet_field("lang", facet()),
+        cites: b.add_facet_field("cites", facet()),
+        date: b.add_u64_field("date", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// An open clause index.
+pub struct ClauseIndex {
+    /// The tantivy index.
+    pub index: Index,
+    /// Its fields.
+    pub fields: Fields,
+    /// Its recorded metadata.
+    pub meta: IndexMeta,
+    path: PathBuf,
+}
+
+impl ClauseIndex {
+    /// Opens the index at `path`, refusing one made by an incompatible build.
+    pub fn open(path: &Path) -> Result<ClauseIndex, IndexError> {
+        let meta_path = path.join(META_FILE);
+        let text =
+            fs::read_to_string(&meta_path).map_err(|_| IndexError::Missing(path.to_path_buf()))?;
+        let meta: IndexMeta = serde_json::from_str(&text).map_err(|e| IndexError::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!("{META_FILE}: {e}"),
+        })?;
+        let expected = IndexMeta::current(&meta.corpus);
+        if (meta.schema_version, meta.analysis_version, &meta.dictionary)
+            != (
+                expected.schema_version,
+                expected.analysis_version,
+                &expected.dictionary,
+            )
+        {
+            return Err(IndexError::Incompatible {
+                path: path.to_path_buf(),
+                found: meta.versions(),
+                expected: expected.versions(),
+            });
+        }
+        let index = Index::open_in_dir(path).map_err(|e| IndexError::Corrupt {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        analysis::register(index.tokenizers());
+        let (_, fields) = schema();
+        Ok(ClauseIndex {
+            index,
+            fields,
+            meta,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Creates an empty index at `path`, replacing whatever joubun index was there.
+    pub fn create(path: &Path, corpus: &Path) -> Result<ClauseIndex, IndexError> {
+        let corrupt = |e: &dyn std::fmt::Display| IndexError::Corrupt {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        // Only remove what joubun wrote: tantivy's files and our metadata, never unrelated files.
+        if path.exists() {
+            for entry in fs::read_dir(path).map_err(|e| corrupt(&e))?.flatten() {
+                let name = entry.file_name().to_string_lossy().to_string();
+                let ours = name == META_FILE
+                    || name == "meta.json"
+                    || name == ".managed.json"
+                    || name.ends_with(".lock")
+                    || [
+                        ".idx",
+                        ".pos",
+                        ".term",
+                        ".store",
+                        ".fast",
+                        ".fieldnorm",
+                        ".del",
+                    ]
+                    .iter()
+                    .any(|x| name.ends_with(x));
+                if ours {
+                    fs::remove_file(entry.path()).map_err(|e| corrupt(&e))?;
+                }
+            }
+        }
+        fs::create_dir_all(path).map_err(|e| corrupt(&e))?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(path, schema).map_err(|e| corrupt(&e))?;
+        analysis::register(index.tokenizers());
+        let meta = IndexMeta::current(corpus);
+        let clause_index = ClauseIndex {
+            index,
+            fields,
+            meta,
+            path: path.to_path_buf(),
+        };
+        clause_index.save_meta().map_err(|e| corrupt(&e))?;
+        Ok(clause_index)
+    }
+
+    fn save_meta(&self) -> std::io::Result<()> {
+        let tmp = self.path.join(format!("{META_FILE}.tmp"));
+        fs::write(&tmp, serde_json::to_vec_pretty(&self.meta)?)?;
+        fs::rename(tmp, self.path.join(META_FILE))
+    }
+
+    /// The tantivy document for one clause.
+    pub fn document(&self, clause: &Clause) -> TantivyDocument {
+        let f = &self.fields;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &clause.id);
+        d.add_text(f.doc, &clause.doc);
+        d.add_text(f.json, serde_json::to_string(clause).unwrap_or_default());
+        for (field, analyzer, _) in f.text() {
+            if analyzers_for(clause.lang).contains(&analyzer) {
+                d.add_text(field, &clause.text);
+            }
+        }
+        if let Some(heading) = &clause.heading {
+            d.add_text(f.heading_ja, heading);
+            d.add_text(f.heading_en, heading);
+        }
+        d.add_facet(f.kind, Facet::from_path([clause.kind.as_str()]));
+        for j in &clause.jurisdictions {
+            for facet in jurisdiction_facets(j) {
+                d.add_facet(f.jurisdiction, facet);
+            }
+        }
+        if let Some(company) = &clause.company {
+            d.add_facet(f.company, Facet::from_path([company.as_str()]));
+        }
+        d.add_facet(f.lang, Facet::from_path([clause.lang.code()]));
+        for cite in &clause.cites {
+            d.add_facet(f.cites, Facet::from_path([cite.as_str()]));
+        }
+        if let Some(date) = clause.date.as_deref().and_then(date_number) {
+            d.add_u64(f.date, date);
+        }
+        d
+    }
+
+    /// The stored clause of a document.
+    pub fn clause(&self, doc: &TantivyDocument) -> Option<Clause> {
+        let json = doc.get_first(self.fields.json)?.as_str()?;
+        serde_json::from_str(json).ok()
+    }
+}
+
+/// The analysers a clause's text is indexed through, by its language.
+pub fn analyzers_for(lang: Lang) -> &'static [Analyzer] {
+    match lang {
+        Lang::Ja => &[Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram],
+        Lang::En => &[Analyzer::En],
+    }
+}
+
+/// A jurisdiction and every one it lies within (`US-CA` is also `US`), so that a filter or a count for
+/// `US` covers California.
+pub fn jurisdiction_facets(code: &str) -> Vec<Facet> {
+    code.match_indices('-')
+        .map(|(i, _)| Facet::from_path([&code[..i]]))
+        .chain([Facet::from_path([code])])
+        .collect()
+}
+
+/// An ISO date as the number YYYYMMDD.
+pub fn date_number(date: &str) -> Option<u64> {
+    let digits: String = date.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() == 8).then(|| digits.parse().ok()).flatten()
+}
+
+/// What an indexing run did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct IndexReport {
+    /// Documents read and (re)indexed.
+    pub indexed: Vec<String>,
+    /// Documents unchanged since the last run.
+    pub unchanged: usize,
+    /// Documents gone from the corpus, whose clauses were removed.
+    pub removed: Vec<String>,
+    /// Clauses added.
+    pub clauses: usize,
+    /// Bytes of text read.
+    pub bytes: u64,
+    /// Files passed over, with reasons.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// Brings the index at `index_path` up to date with `corpus`: changed files replace their clauses,
+/// deleted files lose theirs, unchanged files are not read again. `rebuild` starts from empty.
+pub fn update(
+    index_path: &Path,
+    corpus_root: &Path,
+    rebuild: bool,
+    mut progress: impl FnMut(&IndexReport),
+) -> Result<IndexReport, IndexError> {
+    let started = Instant::now();
+    let mut index = if rebuild {
+        ClauseIndex::create(index_path, corpus_root)?
+    } else {
+        match ClauseIndex::open(index_path) {
+            Ok(index) => index,
+            Err(IndexError::Missing(_)) => ClauseIndex::create(index_path, corpus_root)?,
+            Err(e) => return Err(e),
+        }
+    };
+    let config = CorpusConfig::load(corpus_root).map_err(IndexError::Corpus)?;
+    let corrupt = |e: tantivy::TantivyError| IndexError::Corrupt {
+        path: index_path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    // Analysis runs inside tantivy's indexing threads: both cores.
+    let writer: IndexWriter = index
+        .index
+        .writer_with_num_threads(2, WRITER_MEMORY)
+        .map_err(corrupt)?;
+    let (files, walk_skipped) = corpus::walk(corpus_root, WalkOptions::default());
+    let mut report = IndexReport::default();
+    report
+        .skipped
+        .extend(walk_skipped.into_iter().map(|s| (s.path, s.reason)));
+    let mut seen = BTreeMap::new();
+    for file in &files {
+        let bytes = match fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                report.skipped.push((file.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let rel = corpus::relative(file, corpus_root);
+        let hash = format!("{:016x}", fingerprint(&bytes));
+        seen.insert(rel.clone(), hash.clone());
+        if index.meta.documents.get(&rel) == Some(&hash) {
+            report.unchanged += 1;
+            continue;
+        }
+        writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
+        report.bytes += bytes.len() as u64;
+        let source = match corpus::decode_document(bytes, file, corpus_root) {
+            Ok(source) => source,
+            Err(Skipped { path, reason }) => {
+                report.skipped.push((path, reason));
+                seen.remove(&rel);
+                continue;
+            }
+        };
+        let mut failure = None;
+        parse_document(&source, config.files.get(&rel), |clause, _| {
+            if failure.is_none() {
+                failure = writer.add_document(index.document(&clause)).err();
+                report.clauses += 1;
+            }
+        });
+        if let Some(e) = failure {
+            return Err(corrupt(e));
+        }
+        report.indexed.push(rel);
+        progress(&report);
+    }
+    for gone in index
+        .meta
+        .documents
+        .keys()
+        .filter(|d| !seen.contains_key(*d))
+    {
+        writer.delete_term(Term::from_field_text(index.fields.doc, gone));
+        report.removed.push(gone.clone());
+    }
+    let mut writer = writer;
+    writer.commit().map_err(corrupt)?;
+    writer.wait_merging_threads().map_err(corrupt)?;
+    index.meta.documents = seen;
+    index.meta.corpus = corpus_root.to_path_buf();
+    index.meta.indexed_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    index.save_meta().map_err(|e| IndexError::Corrupt {
+        path: index_path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// A 64-bit FNV-1a hash: enough to notice that a file changed.
+fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -1,0 +1,351 @@
+//! `joubun index` and `joubun search` end to end, on the bundled corpus and on temp-dir corpora.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::util::{corpus, joubun, json_lines, succeed};
+
+/// An index of the bundled corpus in a temp dir of its own.
+fn bundled_index() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    succeed(
+        joubun()
+            .arg("index")
+            .arg(corpus())
+            .arg("--index")
+            .arg(dir.path()),
+    );
+    dir
+}
+
+/// Hits and summary of a JSON search.
+fn search(index: &Path, args: &[&str]) -> (Vec<Value>, Value) {
+    let out = joubun()
+        .arg("search")
+        .args(args)
+        .args(["--json", "--limit", "500", "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().unwrap() < 2,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines = json_lines(&out);
+    let summary = lines.pop().expect("a summary line")["summary"].clone();
+    (lines, summary)
+}
+
+fn text(hit: &Value) -> &str {
+    hit["text"].as_str().unwrap()
+}
+
+#[test]
+fn bundled_corpus_answers_lawyers_questions() {
+    let dir = bundled_index();
+    let index = dir.path();
+
+    // 第三者提供: the third-party provision clauses of all four Japanese policies, the exact word first.
+    let (hits, summary) = search(index, &["第三者提供"]);
+    let companies: BTreeSet<&str> = hits
+        .iter()
+        .filter(|h| h["type"] == "third-party")
+        .filter_map(|h| h["company"].as_str())
+        .collect();
+    assert_eq!(
+        companies,
+        BTreeSet::from(["HeyImg", "LNSOFT", "Live2D", "Livals"])
+    );
+    assert!(text(&hits[0]).contains("第三者提供"), "{}", text(&hits[0]));
+    assert!(hits.iter().any(|h| text(h).contains("第三者への提供")));
+    assert!(
+        hits.iter()
+            .any(|h| text(h).contains("第三者に個人データを提供"))
+    );
+    assert_eq!(summary["total"].as_u64().unwrap() as usize, hits.len());
+
+    // 取扱い finds 取り扱い through the reading field, and highlights it.
+    let (hits, _) = search(index, &["取扱い"]);
+    let variant = hits
+        .iter()
+        .find(|h| text(h).contains("取り扱い"))
+        .expect("取り扱い found");
+    let highlighted: Vec<&str> = variant["highlights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &text(variant)[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
+        .collect();
+    assert!(
+        highlighted.iter().any(|h| h.contains("取り扱い")),
+        "{highlighted:?}"
+    );
+
+    // ＣＯＯＫＩＥ: cookie clauses in both languages.
+    let (hits, _) = search(index, &["ＣＯＯＫＩＥ"]);
+    let langs: BTreeSet<&str> = hits.iter().filter_map(|h| h["lang"].as_str()).collect();
+    assert_eq!(langs, BTreeSet::from(["en", "ja"]));
+    assert!(
+        hits.iter()
+            .all(|h| text(h).to_lowercase().contains("cookie") || text(h).contains("ｃｏｏｋｉｅ"))
+    );
+
+    // "third parties" finds the English third-party clauses.
+    let (hits, _) = search(index, &["\"third parties\""]);
+    assert!(hits.iter().all(|h| h["lang"] == "en"));
+    assert!(
+        hits.iter()
+            .any(|h| h["type"] == "third-party" && h["doc"] == "english-policy.txt")
+    );
+
+    // Filters: LNSOFT's Google Analytics clause.
+    let (hits, _) = search(index, &["--type", "cookies", "--company", "LNSOFT"]);
+    assert_eq!(hits.len(), 1);
+    assert!(text(&hits[0]).contains("Google Analytics"));
+
+    // The same flag twice is OR; different flags AND; US covers US-CA.
+    let (both, _) = search(index, &["--company", "LNSOFT", "--company", "HeyImg"]);
+    let (lnsoft, _) = search(index, &["--company", "LNSOFT"]);
+    assert!(both.len() > lnsoft.len());
+    let (us, _) = search(index, &["--jurisdiction", "US"]);
+    let (ca, _) = search(index, &["--jurisdiction", "US-CA"]);
+    assert!(!us.is_empty() && us.len() == ca.len());
+
+    // A substring of a compound the dictionary keeps whole, through bigrams: ポリシ in プライバシーポリシー.
+    let (hits, _) = search(index, &["ポリシ"]);
+    assert!(
+        hits.iter()
+            .any(|h| text(h).contains("プライバシーポリシー"))
+    );
+}
+
+#[test]
+fn highlights_are_exact_and_never_split_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("kabu.txt"),
+        "第1条（目的）\n㈱テスト①は、㍿として個人情報をｶﾞｲﾄﾞに従い第三者に提供します。\n",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    for query in [
+        "株式会社",
+        "(株)",
+        "株",
+        "1",
+        "ガイド",
+        "第三者提供",
+        "㈱テスト",
+    ] {
+        let out = joubun()
+            .args(["search", query, "--json", "--index"])
+            .arg(&index)
+            .arg("--corpus")
+            .arg(&corpus)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.code().unwrap() < 2,
+            "{query}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for hit in json_lines(&out).iter().filter(|l| l.get("text").is_some()) {
+            let t = text(hit);
+            for r in hit["highlights"].as_array().unwrap() {
+                let (s, e) = (
+                    r[0].as_u64().unwrap() as usize,
+                    r[1].as_u64().unwrap() as usize,
+                );
+                assert!(
+                    t.is_char_boundary(s) && t.is_char_boundary(e) && s < e,
+                    "{query}: {s}..{e} in {t}"
+                );
+            }
+        }
+        // The human view highlights too, without panicking.
+        joubun()
+            .args(["search", query, "--index"])
+            .arg(&index)
+            .assert()
+            .code(predicate::in_iter([0, 1]));
+    }
+}
+
+#[test]
+fn malformed_queries_are_one_line_errors() {
+    let dir = bundled_index();
+    let long = "個人情報 ".repeat(2000);
+    for (query, says) in [
+        ("\"unclosed", "unclosed '\"'"),
+        ("AND AND", "two operators"),
+        (long.as_str(), "limit is"),
+        ("(a", "unclosed '('"),
+        ("title:x", "unknown field"),
+    ] {
+        let out = joubun()
+            .args(["search", query, "--index"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{query}");
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
+#[test]
+fn exit_status_is_like_grep() {
+    let dir = bundled_index();
+    joubun()
+        .args(["search", "個人情報", "--index"])
+        .arg(dir.path())
+        .assert()
+        .code(0);
+    joubun()
+        .args(["search", "存在しない語彙です", "--index"])
+        .arg(dir.path())
+        .assert()
+        .code(1);
+    joubun()
+        .args(["search", "--type", "cookie", "--index"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("no clause has type \"cookie\"")
+                .and(predicate::str::contains("cookies")),
+        );
+}
+
+#[test]
+fn first_use_builds_the_default_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("corpus");
+    std::fs::create_dir(&copy).unwrap();
+    for entry in std::fs::read_dir(corpus()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), copy.join(entry.file_name())).unwrap();
+    }
+    joubun()
+        .current_dir(dir.path())
+        .args(["search", "第三者提供"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("building it from corpus first"));
+    assert!(dir.path().join("index/joubun.json").exists());
+    // The second run finds it and says nothing.
+    joubun()
+        .current_dir(dir.path())
+        .args(["search", "第三者提供"])
+        .assert()
+        .code(0)
+        .stderr("");
+}
+
+#[test]
+fn missing_corrupt_and_incompatible_indexes_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("nowhere");
+    joubun()
+        .args(["search", "x", "--index"])
+        .arg(&nowhere)
+        .arg("--corpus")
+        .arg(&nowhere)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no index").and(predicate::str::contains("joubun index")));
+
+    let built = bundled_index();
+    let meta = built.path().join("joubun.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    std::fs::write(
+        &meta,
+        text.replace("\"schema_version\": 1", "\"schema_version\": 999"),
+    )
+    .unwrap();
+    joubun()
+        .args(["search", "x", "--index"])
+        .arg(built.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("schema 999").and(predicate::str::contains("--rebuild")));
+    std::fs::write(&meta, "{ not json").unwrap();
+    joubun()
+        .args(["search", "x", "--index"])
+        .arg(built.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--rebuild"));
+    // --rebuild recovers.
+    succeed(
+        joubun()
+            .arg("index")
+            .arg(corpus())
+            .arg("--rebuild")
+            .arg("--index")
+            .arg(built.path()),
+    );
+    joubun()
+        .args(["search", "個人情報", "--index"])
+        .arg(built.path())
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn incremental_indexing_touches_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for i in 0..1000 {
+        std::fs::write(
+            corpus.join(format!("p{i:04}.txt")),
+            format!("第1条（目的）\n当社{i}は個人情報を守ります。\n"),
+        )
+        .unwrap();
+    }
+    let index = dir.path().join("index");
+    let run = || {
+        let out = succeed(
+            joubun()
+                .arg("index")
+                .arg(&corpus)
+                .arg("--index")
+                .arg(&index),
+        );
+        String::from_utf8(out.stderr).unwrap()
+    };
+    assert!(run().contains("indexed 1000 files (0 unchanged, 0 removed), 1000 clauses"));
+    std::fs::write(
+        corpus.join("p0500.txt"),
+        "第1条（目的）\n当社は匿名加工情報を作成します。\n",
+    )
+    .unwrap();
+    std::fs::remove_file(corpus.join("p0999.txt")).unwrap();
+    let summary = run();
+    assert!(
+        summary.contains("indexed 1 files (998 unchanged, 1 removed), 1 clauses"),
+        "{summary}"
+    );
+    let (hits, _) = search(&index, &["匿名加工情報"]);
+    assert_eq!(
+        hits.iter()
+            .map(|h| h["doc"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["p0500.txt"]
+    );
+    let (hits, summary) = search(&index, &["個人情報"]);
+    assert_eq!(summary["total"], 998);
+    assert!(
+        !hits
+            .iter()
+            .any(|h| h["doc"] == "p0999.txt" || h["doc"] == "p0500.txt")
+    );
+}
