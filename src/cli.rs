@@ -26,6 +26,92 @@ pub enum Command {
     Index(IndexArgs),
     /// Find clauses: which clauses of which companies say what, under which law.
     Search(Box<SearchArgs>),
+    /// Write every matching clause to a file: CSV (for spreadsheets), JSON Lines, JSON or Markdown.
+    Export(Box<ExportArgs>),
+    /// Count clauses per facet value (type, company, jurisdiction, lang, cites).
+    Facets(Box<FacetsArgs>),
+    /// Show one clause by id, and with --context its whole article.
+    Show(ShowArgs),
+    /// What the index holds: documents, clauses, facet counts, size, versions.
+    Stats(StatsArgs),
+}
+
+/// Flags of `joubun facets`.
+#[derive(Debug, Args)]
+pub struct FacetsArgs {
+    /// The query (as for `search`); without one, every clause the filters allow.
+    pub query: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// Only this facet (type, company, jurisdiction, lang, cites).
+    #[arg(long)]
+    pub field: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Flags of `joubun show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The clause id, as search and export print it (`lnsoft#12.2`).
+    pub id: String,
+    /// Also show the whole article the clause belongs to.
+    #[arg(long)]
+    pub context: bool,
+    /// Print JSON Lines.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub location: IndexLocation,
+}
+
+/// Flags of `joubun stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub location: IndexLocation,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// RFC 4180 CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+    /// One JSON array.
+    Json,
+    /// A Markdown table, for memos.
+    Md,
+}
+
+/// Flags of `joubun export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The query (as for `search`); without one, every clause the filters allow.
+    pub query: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// The file to write (standard output when absent).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly.
+    #[arg(long)]
+    pub bom: bool,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Where the index is, and the corpus it is built from on first use.

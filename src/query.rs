@@ -37,6 +37,9 @@ pub enum QueryError {
     /// The index could not answer.
     #[error("search failed: {0}")]
     Search(#[from] tantivy::TantivyError),
+    /// Writing the matches out failed.
+    #[error("cannot write: {0}")]
+    Output(std::io::Error),
 }
 
 /// Filters beside the query: values of one flag are ORed, different flags ANDed.
@@ -209,6 +212,66 @@ impl Search {
             hits,
             facets,
         })
+    }
+
+    /// The clause with this id, if any.
+    pub fn by_id(index: &ClauseIndex, id: &str) -> Result<Option<Clause>, QueryError> {
+        let searcher = index.index.reader()?.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(index.fields.id, id),
+            IndexRecordOption::Basic,
+        );
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        Ok(match top.first() {
+            Some((_, address)) => index.clause(&searcher.doc::<TantivyDocument>(*address)?),
+            None => None,
+        })
+    }
+
+    /// Every clause of one document, in document order.
+    pub fn document(index: &ClauseIndex, doc: &str) -> Result<Vec<Clause>, QueryError> {
+        let searcher = index.index.reader()?.searcher();
+        let query = TermQuery::new(
+            Term::from_field_text(index.fields.doc, doc),
+            IndexRecordOption::Basic,
+        );
+        let mut clauses = Vec::new();
+        for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
+            if let Some(clause) = index.clause(&searcher.doc::<TantivyDocument>(address)?) {
+                clauses.push(clause);
+            }
+        }
+        clauses.sort_by_key(|c| (c.line_start, c.line_end));
+        Ok(clauses)
+    }
+
+    /// Every match, best first, handed to `each` one at a time: exports must not stop at a top N, and
+    /// only the addresses and scores (16 bytes a match) are held, not the clauses.
+    pub fn each_match(
+        &self,
+        index: &ClauseIndex,
+        mut each: impl FnMut(Hit) -> std::io::Result<()>,
+    ) -> Result<usize, QueryError> {
+        let reader = index.index.reader()?;
+        let searcher = reader.searcher();
+        let total = searcher.search(&self.query, &Count)?;
+        let top = searcher.search(
+            &self.query,
+            &TopDocs::with_limit(total.max(1)).order_by_score(),
+        )?;
+        for (score, address) in top {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(clause) = index.clause(&doc) {
+                let highlights = self.highlights(&clause);
+                each(Hit {
+                    clause,
+                    score,
+                    highlights,
+                })
+                .map_err(QueryError::Output)?;
+            }
+        }
+        Ok(total)
     }
 
     /// Byte ranges of the clause text whose terms satisfy the query, adjacent ones merged; only the

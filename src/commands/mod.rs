@@ -1,9 +1,13 @@
 //! One thin module per subcommand, each turning parsed flags into calls on the core modules.
 
 mod analyze;
+mod export;
+mod facets;
 mod index;
 mod parse;
 mod search;
+mod show;
+mod stats;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -37,6 +41,10 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Parse(args) => parse::run(&args),
         Command::Index(args) => index::run(&args),
         Command::Search(args) => search::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Facets(args) => facets::run(&args),
+        Command::Show(args) => show::run(&args),
+        Command::Stats(args) => stats::run(&args),
     };
     // A reader that stops early (`| head`) is not an error, as in ripgrep.
     match result {

@@ -349,3 +349,170 @@ fn incremental_indexing_touches_only_what_changed() {
             .any(|h| h["doc"] == "p0999.txt" || h["doc"] == "p0500.txt")
     );
 }
+
+#[test]
+fn exports_hold_every_match_and_round_trip() {
+    let dir = bundled_index();
+    let index = dir.path();
+    let (_, summary) = search(index, &["個人情報"]);
+    let total = summary["total"].as_u64().unwrap() as usize;
+    assert!(total > 10);
+
+    let csv_path = index.join("out.csv");
+    succeed(
+        joubun()
+            .args(["export", "個人情報", "--format", "csv", "--bom", "-o"])
+            .arg(&csv_path)
+            .arg("--index")
+            .arg(index),
+    );
+    let bytes = std::fs::read(&csv_path).unwrap();
+    assert!(
+        bytes.starts_with("\u{feff}".as_bytes()),
+        "--bom writes a byte-order mark"
+    );
+    let mut reader = csv::Reader::from_reader(&bytes[3..]);
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "id");
+    assert_eq!(&headers[14], "text");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        total,
+        "export row count equals the search total"
+    );
+    // The text survives commas, quotes and line breaks: compare with the JSON export.
+    let out = succeed(
+        joubun()
+            .args(["export", "個人情報", "--format", "jsonl", "--index"])
+            .arg(index),
+    );
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), total);
+    let by_id: std::collections::HashMap<&str, &str> = lines
+        .iter()
+        .map(|l| (l["id"].as_str().unwrap(), l["text"].as_str().unwrap()))
+        .collect();
+    for row in &rows {
+        assert_eq!(by_id[&row[0]], &row[14]);
+    }
+
+    // Never overwrite without --force; an unwritable place is a clear error.
+    joubun()
+        .args(["export", "--format", "md", "-o"])
+        .arg(&csv_path)
+        .arg("--index")
+        .arg(index)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--force"));
+    succeed(
+        joubun()
+            .args(["export", "--format", "md", "--force", "-o"])
+            .arg(&csv_path)
+            .arg("--index")
+            .arg(index),
+    );
+    assert!(
+        std::fs::read_to_string(&csv_path)
+            .unwrap()
+            .starts_with("| id |")
+    );
+    joubun()
+        .args([
+            "export",
+            "--format",
+            "csv",
+            "-o",
+            "/no/such/dir/x.csv",
+            "--index",
+        ])
+        .arg(index)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write /no/such/dir/x.csv"));
+    let leftovers: Vec<_> = std::fs::read_dir(index)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left behind");
+
+    let out = succeed(
+        joubun()
+            .args(["export", "個人情報", "--format", "json", "--index"])
+            .arg(index),
+    );
+    let array: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(array.len(), total);
+}
+
+#[test]
+fn facets_show_and_stats() {
+    let dir = bundled_index();
+    let index = dir.path();
+    let out = succeed(
+        joubun()
+            .args([
+                "facets",
+                "第三者提供",
+                "--json",
+                "--field",
+                "company",
+                "--index",
+            ])
+            .arg(index),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let companies = report["facets"]["company"].as_array().unwrap();
+    assert_eq!(companies.len(), 4);
+    let summed: u64 = companies.iter().map(|c| c[1].as_u64().unwrap()).sum();
+    assert_eq!(
+        summed,
+        report["total"].as_u64().unwrap(),
+        "every match has one company"
+    );
+    assert!(
+        report["facets"].get("type").is_none(),
+        "--field keeps one facet"
+    );
+    joubun()
+        .args(["facets", "--field", "colour", "--index"])
+        .arg(index)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("facets are"));
+
+    let out = succeed(
+        joubun()
+            .args(["show", "lnsoft#12.2", "--json", "--index"])
+            .arg(index),
+    );
+    assert_eq!(json_lines(&out)[0]["text"], "法令に基づく場合");
+    let out = succeed(
+        joubun()
+            .args(["show", "lnsoft#12.2", "--context", "--json", "--index"])
+            .arg(index),
+    );
+    let article = json_lines(&out);
+    assert_eq!(article.len(), 11, "all of 第12条");
+    assert!(article.iter().all(|c| c["article"] == "第12条"));
+    joubun()
+        .args(["show", "lnsoft#99", "--index"])
+        .arg(index)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no clause has id"));
+
+    let out = succeed(joubun().args(["stats", "--json", "--index"]).arg(index));
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["documents"], 5);
+    assert_eq!(stats["clauses"], 239);
+    assert!(stats["index_bytes"].as_u64().unwrap() > 10_000);
+    assert!(
+        stats["dictionary"]
+            .as_str()
+            .unwrap()
+            .contains("mecab-ipadic-2.7.0-20070801")
+    );
+}
