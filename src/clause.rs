@@ -106,6 +106,112 @@ impl CorpusConfig {
     }
 }
 
+/// Parses any corpus file: pre-segmented clauses (`.jsonl`) or a document. Returns the problems to
+/// report (JSON lines that could not be read), each naming its line.
+pub fn parse(
+    source: &SourceDoc,
+    facts: Option<&FileFacts>,
+    emit: impl FnMut(Clause, Explanation),
+) -> Vec<String> {
+    if source.rel_path.to_ascii_lowercase().ends_with(".jsonl") {
+        parse_jsonl(source, facts, emit)
+    } else {
+        parse_document(source, facts, emit);
+        Vec::new()
+    }
+}
+
+/// A clause as a JSON Lines corpus gives it: only `text` is required; what is missing is inferred.
+#[derive(Debug, Deserialize)]
+struct GivenClause {
+    text: String,
+    id: Option<String>,
+    company: Option<String>,
+    title: Option<String>,
+    date: Option<String>,
+    lang: Option<Lang>,
+    article: Option<String>,
+    heading: Option<String>,
+    label: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    jurisdictions: Option<Vec<String>>,
+}
+
+/// Labels the pre-segmented clauses of a JSON Lines document (`.jsonl`): given fields are kept, missing
+/// ones inferred as for any clause. Returns the lines that could not be read, with the reason.
+pub fn parse_jsonl(
+    source: &SourceDoc,
+    facts: Option<&FileFacts>,
+    mut emit: impl FnMut(Clause, Explanation),
+) -> Vec<String> {
+    let stem = Path::new(&source.rel_path)
+        .with_extension("")
+        .to_string_lossy()
+        .replace(['#', ' '], "_");
+    let mut problems = Vec::new();
+    for (i, line) in source.text.lines().enumerate() {
+        let number = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let given: GivenClause = match serde_json::from_str(line) {
+            Ok(given) => given,
+            Err(e) => {
+                problems.push(format!("line {number}: {e}"));
+                continue;
+            }
+        };
+        let lang = given
+            .lang
+            .unwrap_or_else(|| classify::language(&given.text, Lang::Ja));
+        let cites = classify::cites(&given.text);
+        let asserted = facts.and_then(|f| f.jurisdiction.clone());
+        let (jurisdictions, inferred) = match given.jurisdictions.or(asserted) {
+            Some(j) => (j, false),
+            None => {
+                let read = DocumentReader::read_all([given.text.as_str()], None);
+                (read.jurisdictions, read.inferred)
+            }
+        };
+        let kind = match given.kind {
+            Some(kind) => Decided {
+                value: kind,
+                cue: "given".to_string(),
+            },
+            None => classify::article_type(given.heading.as_deref(), &[given.text.as_str()]),
+        };
+        let clause = Clause {
+            id: given.id.unwrap_or_else(|| format!("{stem}#{number}")),
+            doc: source.rel_path.clone(),
+            company: given
+                .company
+                .or_else(|| facts.and_then(|f| f.company.clone())),
+            title: given.title.or_else(|| facts.and_then(|f| f.title.clone())),
+            date: given.date.or_else(|| facts.and_then(|f| f.date.clone())),
+            lang,
+            jurisdictions,
+            jurisdictions_inferred: inferred,
+            cites,
+            kind: kind.value,
+            article: given.article,
+            heading: given.heading,
+            label: given.label,
+            level: Level::Paragraph,
+            line_start: number,
+            line_end: number,
+            text: given.text,
+        };
+        let explanation = Explanation {
+            type_cue: kind.cue,
+            company_cue: "given".to_string(),
+            date_cue: String::new(),
+        };
+        emit(clause, explanation);
+    }
+    problems
+}
+
 /// Segments and labels one document, handing each clause to `emit` as soon as its article is complete.
 ///
 /// Two passes over the text (facts, then clauses) and one article in memory at a time: a file is never

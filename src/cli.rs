@@ -183,6 +183,16 @@ pub struct SearchArgs {
     /// Print JSON Lines: one hit a line, then a summary.
     #[arg(long)]
     pub json: bool,
+    /// Group hits: each article once, with its matching clauses under it.
+    #[arg(long, value_enum)]
+    pub by: Option<GroupBy>,
+}
+
+/// How `search --by` groups hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GroupBy {
+    /// One entry per article.
+    Article,
 }
 
 /// Flags of `joubun parse`.

@@ -10,7 +10,8 @@ use encoding_rs::{EUC_JP, Encoding, SHIFT_JIS, UTF_16BE, UTF_16LE};
 use walkdir::WalkDir;
 
 /// File name endings joubun reads as documents.
-pub const EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "html", "htm"];
+/// `jsonl` files hold clauses segmented elsewhere, one JSON object a line.
+pub const EXTENSIONS: [&str; 6] = ["txt", "md", "markdown", "html", "htm", "jsonl"];
 
 /// One document's text, decoded, with where it came from.
 #[derive(Debug, Clone)]

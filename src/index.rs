@@ -18,7 +18,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::analysis::{self, ANALYSIS_VERSION, Analyzer};
 use crate::classify::Lang;
-use crate::clause::{Clause, CorpusConfig, parse_document};
+use crate::clause::{Clause, CorpusConfig, parse};
 use crate::corpus::{self, Skipped, WalkOptions};
 
 /// Bumped whenever the fields below change; an index of another version is refused.
@@ -379,6 +379,8 @@ pub struct IndexReport {
     pub bytes: u64,
     /// Files passed over, with reasons.
     pub skipped: Vec<(PathBuf, String)>,
+    /// Lines of JSON Lines files passed over, as `file: line N: reason`.
+    pub bad_lines: Vec<String>,
     /// Wall time.
     pub seconds: f64,
 }
@@ -443,7 +445,7 @@ pub fn update(
             }
         };
         let mut failure = None;
-        parse_document(&source, config.files.get(&rel), |clause, _| {
+        let problems = parse(&source, config.files.get(&rel), |clause, _| {
             if failure.is_none() {
                 failure = writer.add_document(index.document(&clause)).err();
                 report.clauses += 1;
@@ -452,6 +454,9 @@ pub fn update(
         if let Some(e) = failure {
             return Err(corrupt(e));
         }
+        report
+            .bad_lines
+            .extend(problems.into_iter().map(|p| format!("{rel}: {p}")));
         report.indexed.push(rel);
         progress(&report);
     }

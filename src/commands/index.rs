@@ -26,6 +26,9 @@ pub fn summarise(report: &IndexReport) {
     for (path, reason) in &report.skipped {
         eprintln!("joubun: skipped {}: {reason}", path.display());
     }
+    for line in &report.bad_lines {
+        eprintln!("joubun: skipped {line}");
+    }
     let mb = report.bytes as f64 / 1e6;
     eprintln!(
         "joubun: indexed {} files ({} unchanged, {} removed), {} clauses, {} skipped, in {:.2} s ({:.1} MB/s)",

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::clause::{Clause, CorpusConfig, Explanation, parse_document};
+use crate::clause::{Clause, CorpusConfig, Explanation, parse};
 use crate::cli::ParseArgs;
 use crate::corpus::{self, WalkOptions};
 use crate::error::{Error, Result};
@@ -47,7 +47,7 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
         };
         // Clauses are printed as they come, so a large file is never held as a list of them.
         let mut failed = None;
-        parse_document(
+        let problems = parse(
             &source,
             config.files.get(&source.rel_path),
             |clause, explanation| {
@@ -64,6 +64,9 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
         );
         if let Some(err) = failed {
             return Err(err.into());
+        }
+        for problem in problems {
+            eprintln!("joubun: {}: {problem} (skipped)", file.display());
         }
     }
     out.flush()?;

@@ -20,6 +20,9 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
         args.query.as_deref().unwrap_or(""),
         &filters(&args.filters),
     )?;
+    if args.by.is_some() {
+        return by_article(&index, &search, args);
+    }
     let answer = search.run(&index, args.limit, args.offset)?;
     let mut out = stdout();
     if args.json {
@@ -70,6 +73,96 @@ fn explain_unknown_values(index: &crate::index::ClauseIndex, args: &FilterArgs) 
         }
     }
     Ok(())
+}
+
+/// How many hits are read to fill each article group: grouping looks further down the ranking than the
+/// page it shows.
+const HITS_PER_GROUP: usize = 20;
+
+/// Hits grouped by article, articles ranked by their best clause.
+fn by_article(
+    index: &crate::index::ClauseIndex,
+    search: &Search,
+    args: &SearchArgs,
+) -> Result<Outcome> {
+    let wanted = (args.offset + args.limit) * HITS_PER_GROUP;
+    let answer = search.run(index, wanted, 0)?;
+    let mut groups: Vec<(String, Vec<&Hit>)> = Vec::new();
+    for hit in &answer.hits {
+        let c = &hit.clause;
+        let key = format!("{}\u{0}{:?}\u{0}{:?}", c.doc, c.article, c.heading);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, hits)) => hits.push(hit),
+            None => groups.push((key, vec![hit])),
+        }
+    }
+    let mut out = stdout();
+    let colour = !args.json
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (mark, mark_end) = if colour {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    };
+    for (rank, (_, hits)) in groups.iter().enumerate().skip(args.offset).take(args.limit) {
+        let c = &hits[0].clause;
+        if args.json {
+            let group = serde_json::json!({
+                "doc": c.doc, "company": c.company, "article": c.article, "heading": c.heading,
+                "score": hits[0].score, "hits": hits,
+            });
+            writeln!(out, "{group}")?;
+            continue;
+        }
+        let article = [c.article.as_deref(), c.heading.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        writeln!(
+            out,
+            "{}. {}  {}  {}  ({} clauses, score {:.2})",
+            rank + 1,
+            c.company.as_deref().unwrap_or("-"),
+            c.doc,
+            article,
+            hits.len(),
+            hits[0].score
+        )?;
+        for hit in hits {
+            let h = &hit.clause;
+            writeln!(
+                out,
+                "   ¶{} {}:{}-{}  {}",
+                h.label.as_deref().unwrap_or("-"),
+                h.doc,
+                h.line_start,
+                h.line_end,
+                snippet(hit, mark, mark_end)
+            )?;
+        }
+    }
+    if args.json {
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({ "summary": { "total": answer.total, "articles": groups.len(), "facets": answer.facets } })
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{} clauses match; {} articles among the top {wanted}",
+            answer.total,
+            groups.len()
+        )?;
+    }
+    out.flush()?;
+    Ok(if answer.total > 0 {
+        Outcome::Success
+    } else {
+        Outcome::NothingFound
+    })
 }
 
 /// The filter flags as query filters.

@@ -516,3 +516,80 @@ fn facets_show_and_stats() {
             .contains("mecab-ipadic-2.7.0-20070801")
     );
 }
+
+#[test]
+fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let lines = [
+        r#"{"text":"当社は第三者に個人情報を提供しません。","company":"ACME"}"#,
+        "not json",
+        r#"{"id":"opp#7","text":"We use cookies for analytics.","type":"cookies","heading":"Cookies","lang":"en"}"#,
+        r#"{"title":"no text"}"#,
+    ];
+    std::fs::write(corpus.join("clauses.jsonl"), lines.join("\n")).unwrap();
+    let index = dir.path().join("index");
+    let out = succeed(
+        joubun()
+            .arg("index")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index),
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("clauses.jsonl: line 2:")
+            && stderr.contains("clauses.jsonl: line 4: missing field `text`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("2 clauses"), "{stderr}");
+    let (hits, _) = search(&index, &["第三者提供"]);
+    assert_eq!(
+        (
+            hits[0]["company"].as_str(),
+            hits[0]["type"].as_str(),
+            hits[0]["lang"].as_str()
+        ),
+        (Some("ACME"), Some("third-party"), Some("ja"))
+    );
+    assert_eq!(hits[0]["line_start"], 1);
+    let (hits, _) = search(&index, &["heading:cookies"]);
+    assert_eq!(hits[0]["id"], "opp#7");
+}
+
+#[test]
+fn by_article_groups_clauses_under_their_article() {
+    let dir = bundled_index();
+    let out = succeed(
+        joubun()
+            .args([
+                "search",
+                "第三者提供",
+                "--by",
+                "article",
+                "--json",
+                "--index",
+            ])
+            .arg(dir.path()),
+    );
+    let mut groups = json_lines(&out);
+    let summary = groups.pop().unwrap();
+    assert!(summary["summary"]["articles"].as_u64().unwrap() >= groups.len() as u64);
+    let mut seen = BTreeSet::new();
+    for g in &groups {
+        assert!(
+            seen.insert((
+                g["doc"].to_string(),
+                g["article"].to_string(),
+                g["heading"].to_string()
+            )),
+            "each article once"
+        );
+        for hit in g["hits"].as_array().unwrap() {
+            assert_eq!((&hit["doc"], &hit["article"]), (&g["doc"], &g["article"]));
+        }
+    }
+    let lnsoft = groups.iter().find(|g| g["article"] == "第12条").unwrap();
+    assert!(lnsoft["hits"].as_array().unwrap().len() >= 3);
+}
