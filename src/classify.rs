@@ -3,7 +3,9 @@
 //! The type and law tables are data (`src/rules/*.toml`) so a lawyer can review and extend them; this
 //! module only applies them. Pure: text in, facts out.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
+
+use aho_corasick::AhoCorasick;
 use std::sync::LazyLock;
 
 use regex::{Regex, RegexBuilder};
@@ -89,6 +91,12 @@ static TYPES: LazyLock<TypeRules> = LazyLock::new(|| {
     toml::from_str(include_str!("rules/types.toml")).expect("src/rules/types.toml is valid")
 });
 
+/// Every text cue of every type, for finding them all in one pass.
+static CUES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let cues = TYPES.types.iter().flat_map(|t| t.ja.iter().chain(&t.en));
+    AhoCorasick::new(cues).expect("cues build an automaton")
+});
+
 /// Every article type name, in the rules' order, then `other`.
 pub fn type_names() -> Vec<&'static str> {
     TYPES
@@ -123,6 +131,11 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
 /// Cue hits per type in `text`, best first (ties keep the rules' order).
 fn scores(text: &str) -> Vec<(usize, &'static TypeRule, Vec<&'static str>)> {
     let folded = fold(text);
+    // One pass over the text finds which of the few hundred cues occur at all.
+    let present: HashSet<&str> = CUES
+        .find_overlapping_iter(&folded)
+        .map(|m| &folded[m.start()..m.end()])
+        .collect();
     let mut scored: Vec<_> = TYPES
         .types
         .iter()
@@ -131,7 +144,7 @@ fn scores(text: &str) -> Vec<(usize, &'static TypeRule, Vec<&'static str>)> {
                 t.ja.iter()
                     .chain(&t.en)
                     .map(String::as_str)
-                    .filter(|c| folded.contains(c))
+                    .filter(|c| present.contains(c))
                     .collect();
             // One word is one hit: 問い合わせ inside a matched お問い合わせ does not count again.
             let mut cues: Vec<&str> = found
@@ -244,6 +257,20 @@ static LAWS: LazyLock<Vec<Law>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Any law name at all, on text before NFKC (full-width letters are folded in too).
+static ANY_LAW: LazyLock<regex::RegexSet> = LazyLock::new(|| {
+    let rules: LawRules =
+        toml::from_str(include_str!("rules/laws.toml")).expect("src/rules/laws.toml is valid");
+    // Without `\b`: a prefilter may say yes too often, and Unicode word boundaries would make it slow.
+    let names = rules
+        .law
+        .iter()
+        .flat_map(|l| l.names.iter())
+        .map(|n| format!("(?i){}", n.replace("\\b", "")));
+    // Full-width Latin letters (ＧＤＰＲ) only match after NFKC, so let any of them through.
+    regex::RegexSet::new(names.chain(["[Ａ-Ｚａ-ｚ]".to_string()])).expect("law patterns")
+});
+
 static ARTICLE_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:,\s*)?(?:Art\.?|Article|第)\s*(\d+)").unwrap());
 static ARTICLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -253,6 +280,10 @@ static ARTICLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// The laws `text` names, as ids with an article number where one is given (`GDPR Art. 22`), in order
 /// of first mention, without repeats.
 pub fn cites(text: &str) -> Vec<String> {
+    // Most text names no law: one combined test before any per-law search.
+    if !ANY_LAW.is_match(text) {
+        return Vec::new();
+    }
     let text = Normalized::new(text).text;
     let mut found: Vec<(usize, String)> = Vec::new();
     for law in LAWS.iter() {
@@ -440,7 +471,12 @@ impl DocumentReader {
                 cue: format!("“{}”", c[0].trim()),
             });
         }
-        let normalized = Normalized::new(line).text;
+        // Dates need digits; most lines have none, and skip the normalising.
+        let normalized = if line.chars().any(char::is_numeric) {
+            Normalized::new(line).text
+        } else {
+            String::new()
+        };
         for date in dates_in(&normalized) {
             if self.date.as_ref().is_none_or(|b| date > b.value) {
                 self.date = Some(Decided {
