@@ -240,16 +240,19 @@ fn export_clauses(binary: &Path, index: &Path, file: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A peer's answer to a query: its hit count, and its latency (median, p95) as a whole process.
+type PeerAnswer = (Option<usize>, Option<(Duration, Duration)>);
+
 struct Peer {
     name: &'static str,
     load: Duration,
     rss: Option<u64>,
     size: u64,
-    query: Box<dyn Fn(&str) -> (Option<usize>, Option<(Duration, Duration)>)>,
+    query: Box<dyn Fn(&str) -> PeerAnswer>,
 }
 
 impl Peer {
-    fn query(&self, q: &str) -> (Option<usize>, Option<(Duration, Duration)>) {
+    fn query(&self, q: &str) -> PeerAnswer {
         (self.query)(q)
     }
 }
