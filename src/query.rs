@@ -6,11 +6,12 @@
 //! clauses holding all of its parts, closer together ranking higher, and its bigrams reach inside
 //! compounds the dictionary keeps whole.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Bound;
 
 use serde::Serialize;
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::collector::{Collector, Count, MultiCollector, SegmentCollector, TopDocs};
+use tantivy::fastfield::FacetReader;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -19,7 +20,7 @@ use tantivy::query_grammar::{
     Delimiter, Occur as UserOccur, UserInputAst, UserInputLeaf, UserInputLiteral,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use crate::analysis::Analyzer;
 use crate::clause::Clause;
@@ -177,21 +178,14 @@ impl Search {
         let count = collectors.add_collector(Count);
         let facet_handles: Vec<_> = FACETS
             .iter()
-            .map(|name| {
-                let mut c = FacetCollector::for_field(*name);
-                c.add_facet(Facet::root());
-                collectors.add_collector(c)
-            })
+            .map(|name| collectors.add_collector(FacetCount { field: name }))
             .collect();
         let mut fruits = searcher.search(&self.query, &collectors)?;
         let (top, total) = (top.extract(&mut fruits), count.extract(&mut fruits));
         let mut facets = BTreeMap::new();
         for (name, handle) in FACETS.iter().zip(facet_handles) {
             let counts = handle.extract(&mut fruits);
-            let mut values: FacetCounts = counts
-                .get(Facet::root())
-                .map(|(facet, n)| (facet.to_path().join("/"), n))
-                .collect();
+            let mut values: FacetCounts = counts.into_iter().collect();
             values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             facets.insert(name.to_string(), values);
         }
@@ -300,6 +294,84 @@ impl Search {
             }
         }
         merged
+    }
+}
+
+/// Counts the values of one facet over every match.
+///
+/// tantivy's `FacetCollector` turns each counted ordinal into its value with a random dictionary
+/// look-up, decompressing a block per value: with ten thousand companies that was most of a search.
+/// Here the counts are per ordinal and the dictionary is read once, in order, per segment.
+struct FacetCount {
+    field: &'static str,
+}
+
+impl Collector for FacetCount {
+    type Fruit = HashMap<String, u64>;
+    type Child = SegmentFacetCount;
+
+    fn for_segment(
+        &self,
+        _: SegmentOrdinal,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<SegmentFacetCount> {
+        let reader = segment.facet_reader(self.field)?;
+        let counts = vec![0; reader.num_facets()];
+        Ok(SegmentFacetCount { reader, counts })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(
+        &self,
+        fruits: Vec<HashMap<String, u64>>,
+    ) -> tantivy::Result<HashMap<String, u64>> {
+        let mut merged = HashMap::new();
+        for fruit in fruits {
+            for (value, n) in fruit {
+                *merged.entry(value).or_insert(0) += n;
+            }
+        }
+        Ok(merged)
+    }
+}
+
+struct SegmentFacetCount {
+    reader: FacetReader,
+    counts: Vec<u64>,
+}
+
+impl SegmentCollector for SegmentFacetCount {
+    type Fruit = HashMap<String, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for ord in self.reader.facet_ords(doc) {
+            if let Some(count) = self.counts.get_mut(ord as usize) {
+                *count += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> HashMap<String, u64> {
+        let mut values = HashMap::new();
+        let Ok(mut terms) = self.reader.facet_dict().stream() else {
+            return values;
+        };
+        while terms.advance() {
+            let count = self
+                .counts
+                .get(terms.term_ord() as usize)
+                .copied()
+                .unwrap_or(0);
+            if count > 0
+                && let Ok(facet) = Facet::from_encoded(terms.key().to_vec())
+            {
+                values.insert(facet.to_path().join("/"), count);
+            }
+        }
+        values
     }
 }
 
@@ -442,7 +514,15 @@ impl Builder<'_> {
                 .expect("every analyser")
                 .1;
             set.extend(terms.iter().map(|t| t.text.clone()));
-            let field_query = words_query(field, &terms, exact || analyzer == Analyzer::CjkBigram);
+            // Bigrams only mean the substring in sequence; readings only join spelling variants, so their
+            // word order is left to the `ja` field, which ranks closer words higher.
+            let shape = match analyzer {
+                _ if exact => Shape::Phrase,
+                Analyzer::CjkBigram => Shape::Phrase,
+                Analyzer::JaReading => Shape::AllWords,
+                Analyzer::Ja | Analyzer::En => Shape::AllWordsNearFirst,
+            };
+            let field_query = words_query(field, &terms, shape);
             alternatives.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(field_query, weight)),
@@ -455,9 +535,19 @@ impl Builder<'_> {
     }
 }
 
-/// The query for one word's terms in one field: all of them, with the exact sequence and near
-/// sequences scoring higher; or, for `exact`, only the sequence.
-fn words_query(field: Field, terms: &[crate::analysis::Term], exact: bool) -> Box<dyn Query> {
+/// How a word's terms must occur in a field.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// In sequence (gaps where stop words were).
+    Phrase,
+    /// All of them, anywhere.
+    AllWords,
+    /// All of them, the exact sequence and near sequences scoring higher.
+    AllWordsNearFirst,
+}
+
+/// The query for one word's terms in one field.
+fn words_query(field: Field, terms: &[crate::analysis::Term], shape: Shape) -> Box<dyn Query> {
     let term = |t: &crate::analysis::Term| Term::from_field_text(field, &t.text);
     if terms.len() == 1 {
         return Box::new(TermQuery::new(
@@ -471,7 +561,7 @@ fn words_query(field: Field, terms: &[crate::analysis::Term], exact: bool) -> Bo
         .map(|t| (t.position - first, term(t)))
         .collect();
     let phrase = || Box::new(PhraseQuery::new_with_offset(with_offsets.clone())) as Box<dyn Query>;
-    if exact {
+    if shape == Shape::Phrase {
         return phrase();
     }
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
@@ -483,8 +573,10 @@ fn words_query(field: Field, terms: &[crate::analysis::Term], exact: bool) -> Bo
             )
         })
         .collect();
-    clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase(), 2.0))));
-    let near = PhraseQuery::new_with_offset_and_slop(with_offsets.clone(), 4);
-    clauses.push((Occur::Should, Box::new(near)));
+    if shape == Shape::AllWordsNearFirst {
+        clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase(), 2.0))));
+        let near = PhraseQuery::new_with_offset_and_slop(with_offsets.clone(), 4);
+        clauses.push((Occur::Should, Box::new(near)));
+    }
     Box::new(BooleanQuery::new(clauses))
 }
