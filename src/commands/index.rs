@@ -1,6 +1,9 @@
 //! `joubun index`: build or update the index, with a one-line summary of what was done.
 
+use std::io::IsTerminal;
 use std::path::Path;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::IndexArgs;
 use crate::error::{Error, Result};
@@ -16,9 +19,38 @@ pub fn run(args: &IndexArgs) -> Result<Outcome> {
             args.corpus.display()
         )));
     }
-    let report = index::update(&args.index, &args.corpus, args.rebuild, |_| {})?;
+    let report = build(&args.index, &args.corpus, args.rebuild)?;
     summarise(&report);
     Ok(Outcome::Success)
+}
+
+/// Runs an indexing pass, with a live line of files, clauses and MB/s when stderr is a terminal.
+fn build(index: &Path, corpus: &Path, rebuild: bool) -> Result<IndexReport> {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new_spinner();
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("valid template"),
+        );
+        bar
+    });
+    let started = std::time::Instant::now();
+    let report = index::update(index, corpus, rebuild, |r| {
+        if let Some(bar) = &bar {
+            let mb = r.bytes as f64 / 1e6;
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            bar.set_message(format!(
+                "{} files, {} clauses, {:.1} MB/s",
+                r.indexed.len(),
+                r.clauses,
+                mb / secs
+            ));
+            bar.tick();
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report?)
 }
 
 /// Prints what an indexing run did, and every file it skipped with the reason, on stderr.
@@ -55,7 +87,7 @@ pub fn open_or_build(path: &Path, corpus: &Path) -> Result<ClauseIndex> {
                 path.display(),
                 corpus.display()
             );
-            summarise(&index::update(path, corpus, false, |_| {})?);
+            summarise(&build(path, corpus, false)?);
             Ok(ClauseIndex::open(path)?)
         }
         other => Ok(other?),
