@@ -299,6 +299,17 @@ impl ClauseIndex {
         fs::rename(tmp, self.path.join(META_FILE))
     }
 
+    /// A searcher over the last commit. One command makes one search, so the reader does not watch
+    /// for new commits (that would start a thread per process).
+    pub fn searcher(&self) -> tantivy::Result<tantivy::Searcher> {
+        let reader: tantivy::IndexReader = self
+            .index
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(reader.searcher())
+    }
+
     /// The tantivy document for one clause.
     pub fn document(&self, clause: &Clause) -> TantivyDocument {
         let f = &self.fields;

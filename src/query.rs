@@ -167,8 +167,7 @@ impl Search {
         limit: usize,
         offset: usize,
     ) -> Result<Answer, QueryError> {
-        let reader = index.index.reader()?;
-        let searcher = reader.searcher();
+        let searcher = index.searcher()?;
         let mut collectors = MultiCollector::new();
         let top = collectors.add_collector(
             TopDocs::with_limit(limit.max(1))
@@ -210,7 +209,7 @@ impl Search {
 
     /// The clause with this id, if any.
     pub fn by_id(index: &ClauseIndex, id: &str) -> Result<Option<Clause>, QueryError> {
-        let searcher = index.index.reader()?.searcher();
+        let searcher = index.searcher()?;
         let query = TermQuery::new(
             Term::from_field_text(index.fields.id, id),
             IndexRecordOption::Basic,
@@ -224,7 +223,7 @@ impl Search {
 
     /// Every clause of one document, in document order.
     pub fn document(index: &ClauseIndex, doc: &str) -> Result<Vec<Clause>, QueryError> {
-        let searcher = index.index.reader()?.searcher();
+        let searcher = index.searcher()?;
         let query = TermQuery::new(
             Term::from_field_text(index.fields.doc, doc),
             IndexRecordOption::Basic,
@@ -246,8 +245,7 @@ impl Search {
         index: &ClauseIndex,
         mut each: impl FnMut(Hit) -> std::io::Result<()>,
     ) -> Result<usize, QueryError> {
-        let reader = index.index.reader()?;
-        let searcher = reader.searcher();
+        let searcher = index.searcher()?;
         let total = searcher.search(&self.query, &Count)?;
         let top = searcher.search(
             &self.query,
