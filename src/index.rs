@@ -58,6 +58,85 @@ pub enum IndexError {
     /// The corpus cannot be read.
     #[error("{0}")]
     Corpus(String),
+    /// Another process is writing the index.
+    #[error(
+        "the index at {path} is locked by another joubun process (pid {pid}); wait for it to finish"
+    )]
+    Locked {
+        /// The index folder.
+        path: PathBuf,
+        /// The process holding the lock.
+        pid: u32,
+    },
+}
+
+const LOCK_FILE: &str = "joubun.lock";
+
+/// The right to write an index, held as a file naming the holder's pid and given up on drop.
+///
+/// tantivy's own writer lock only says "busy"; this one says who, and a lock left by a killed process
+/// (its pid no longer running) is taken over.
+pub struct WriteLock {
+    path: PathBuf,
+}
+
+impl WriteLock {
+    /// Takes the lock of the index folder `dir`, or says who holds it.
+    pub fn acquire(dir: &Path) -> Result<WriteLock, IndexError> {
+        let io = |e: std::io::Error| IndexError::Corrupt {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        };
+        fs::create_dir_all(dir).map_err(io)?;
+        let path = dir.join(LOCK_FILE);
+        for _ in 0..2 {
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path)
+            {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    write!(file, "{}", std::process::id()).map_err(io)?;
+                    return Ok(WriteLock { path });
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    let holder = fs::read_to_string(&path)
+                        .ok()
+                        .and_then(|s| s.trim().parse::<u32>().ok());
+                    match holder {
+                        Some(pid) if process_alive(pid) => {
+                            return Err(IndexError::Locked {
+                                path: dir.to_path_buf(),
+                                pid,
+                            });
+                        }
+                        // Stale (its process is gone) or half-written by a process killed at once.
+                        _ => {
+                            let _ = fs::remove_file(&path);
+                        }
+                    }
+                }
+                Err(e) => return Err(io(e)),
+            }
+        }
+        Err(IndexError::Corrupt {
+            path: dir.to_path_buf(),
+            reason: format!("cannot take {LOCK_FILE}"),
+        })
+    }
+}
+
+impl Drop for WriteLock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Whether a process with this id is running (on systems without /proc, assume it is).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.exists() || proc.join(pid.to_string()).exists()
 }
 
 /// What the index records about itself, next to tantivy's files.
@@ -258,7 +337,7 @@ impl ClauseIndex {
         if path.exists() {
             for entry in fs::read_dir(path).map_err(|e| corrupt(&e))?.flatten() {
                 let name = entry.file_name().to_string_lossy().to_string();
-                let ours = name == META_FILE
+                let ours = (name == META_FILE
                     || name == "meta.json"
                     || name == ".managed.json"
                     || name.ends_with(".lock")
@@ -272,7 +351,8 @@ impl ClauseIndex {
                         ".del",
                     ]
                     .iter()
-                    .any(|x| name.ends_with(x));
+                    .any(|x| name.ends_with(x)))
+                    && name != LOCK_FILE;
                 if ours {
                     fs::remove_file(entry.path()).map_err(|e| corrupt(&e))?;
                 }
@@ -405,14 +485,18 @@ pub fn update(
     mut progress: impl FnMut(&IndexReport),
 ) -> Result<IndexReport, IndexError> {
     let started = Instant::now();
-    let mut index = if rebuild {
-        ClauseIndex::create(index_path, corpus_root)?
-    } else {
-        match ClauseIndex::open(index_path) {
-            Ok(index) => index,
-            Err(IndexError::Missing(_)) => ClauseIndex::create(index_path, corpus_root)?,
-            Err(e) => return Err(e),
+    let _lock = WriteLock::acquire(index_path)?;
+    // A rebuild of a readable index empties it in the same commit that refills it, so searches keep
+    // answering from the old contents until then; only an unreadable or incompatible one is recreated.
+    let (mut index, empty_first) = match ClauseIndex::open(index_path) {
+        Ok(mut index) if rebuild => {
+            index.meta.documents.clear();
+            (index, true)
         }
+        Ok(index) => (index, false),
+        Err(IndexError::Missing(_)) => (ClauseIndex::create(index_path, corpus_root)?, false),
+        Err(_) if rebuild => (ClauseIndex::create(index_path, corpus_root)?, false),
+        Err(e) => return Err(e),
     };
     let config = CorpusConfig::load(corpus_root).map_err(IndexError::Corpus)?;
     let corrupt = |e: tantivy::TantivyError| IndexError::Corrupt {
@@ -424,6 +508,9 @@ pub fn update(
         .index
         .writer_with_num_threads(2, WRITER_MEMORY)
         .map_err(corrupt)?;
+    if empty_first {
+        writer.delete_all_documents().map_err(corrupt)?;
+    }
     let (files, walk_skipped) = corpus::walk(corpus_root, WalkOptions::default());
     let mut report = IndexReport::default();
     report

@@ -2,5 +2,6 @@
 
 mod analyze;
 mod parse;
+mod robust;
 mod search;
 mod util;
