@@ -137,6 +137,9 @@ pub struct IndexArgs {
     /// Start from an empty index (needed after upgrading joubun).
     #[arg(long)]
     pub rebuild: bool,
+    /// Exit with status 2 if any file or line was skipped (everything readable is still indexed).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Filters shared by the commands that select clauses: the same flag twice is OR, different flags AND.

@@ -110,12 +110,38 @@ pub fn decode_document(bytes: Vec<u8>, path: &Path, root: &Path) -> Result<Sourc
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-    let text = if is_html { html_to_lines(&text) } else { text };
+    let text = if is_html {
+        html_to_lines(&text)
+    } else {
+        lone_cr_to_lf(text)
+    };
     Ok(SourceDoc {
         rel_path: relative(path, root),
         text,
         encoding,
     })
+}
+
+/// Old Mac line ends (a lone CR) become LF, so that line numbers count them; CRLF is left alone.
+fn lone_cr_to_lf(text: String) -> String {
+    let bytes = text.as_bytes();
+    if !bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+    {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// `path` relative to `root`, with `/` separators; a file given on its own is named by its file name.

@@ -21,6 +21,12 @@ pub fn run(args: &IndexArgs) -> Result<Outcome> {
     }
     let report = build(&args.index, &args.corpus, args.rebuild)?;
     summarise(&report);
+    let skipped = report.skipped.len() + report.bad_lines.len();
+    if args.strict && skipped > 0 {
+        return Err(Error::Input(format!(
+            "{skipped} files or lines were skipped (--strict)"
+        )));
+    }
     Ok(Outcome::Success)
 }
 

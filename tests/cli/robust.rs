@@ -152,3 +152,116 @@ fn readers_answer_during_a_write_and_a_killed_writer_loses_nothing() {
     );
     assert_eq!(ids(&index), clean);
 }
+
+#[test]
+fn a_hostile_corpus_is_indexed_and_every_skip_reported_once() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("corpus");
+    std::fs::create_dir(&c).unwrap();
+    let policy = "第1条（目的）\n当社は個人情報を適切に取り扱います。\n";
+    let w = |name: &str, bytes: &[u8]| std::fs::write(c.join(name), bytes).unwrap();
+    w(
+        "binary.txt",
+        &[0x7F, b'E', b'L', b'F', 2, 1, 1, 0, 0, 0, 0, 0],
+    );
+    w("empty.txt", b"");
+    w(
+        "invalid.txt",
+        &[0x81, 0xFF, 0xFE, 0x80, 0xFD, 0xA0, 0xFF, 0x20],
+    );
+    w("sjis.txt", &encoding_rs::SHIFT_JIS.encode(policy).0);
+    w("eucjp.txt", &encoding_rs::EUC_JP.encode(policy).0);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(policy.encode_utf16().flat_map(u16::to_le_bytes));
+    w("utf16.txt", &utf16);
+    w("crlf.txt", policy.replace('\n', "\r\n").as_bytes());
+    w(
+        "cr.txt",
+        "第1条（目的）\r当社はＣＲだけの改行を使います。\r\r第2条（変更）\r変更します。\r"
+            .as_bytes(),
+    );
+    w(
+        "one line.txt",
+        "個人情報を守ります。"
+            .repeat(5 * 1024 * 1024 / 30)
+            .as_bytes(),
+    );
+    std::fs::write(
+        c.join(std::ffi::OsStr::from_bytes(b"latin1-\xe9t\xe9.txt")),
+        policy,
+    )
+    .unwrap();
+    let mut deep = c.clone();
+    for level in 0..40 {
+        deep = deep.join(format!("d{level}"));
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("deep.md"), policy).unwrap();
+    std::os::unix::fs::symlink(&c, c.join("loop")).unwrap();
+    let tiny = c.join("tiny");
+    std::fs::create_dir(&tiny).unwrap();
+    for i in 0..10_000 {
+        std::fs::write(
+            tiny.join(format!("{i:05}.txt")),
+            format!("当社{i}は第三者に提供しません。"),
+        )
+        .unwrap();
+    }
+
+    let index = dir.path().join("index");
+    let out = succeed(joubun().arg("index").arg(&c).arg("--index").arg(&index));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let skipped: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("joubun: skipped"))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{stderr}");
+    assert!(
+        skipped
+            .iter()
+            .any(|l| l.contains("binary.txt") && l.contains("binary file")),
+        "{stderr}"
+    );
+    assert!(
+        skipped
+            .iter()
+            .any(|l| l.contains("invalid.txt") && l.contains("cannot decode")),
+        "{stderr}"
+    );
+    // Readable: 10,000 tiny + sjis, eucjp, utf16, crlf, cr, one line, latin1 name, deep = 10,008; empty has no clause.
+    assert!(stderr.contains("indexed 10009 files"), "{stderr}");
+
+    let out = succeed(joubun().args(["facets", "--json", "--index"]).arg(&index));
+    let facets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(facets["total"].as_u64().unwrap() >= 10_008, "{facets}");
+    for query in ["ＣＲだけ", "個人情報"] {
+        joubun()
+            .args(["search", query, "--index"])
+            .arg(&index)
+            .assert()
+            .code(0);
+    }
+    // The CR-only file has its lines counted.
+    let out = succeed(
+        joubun()
+            .args(["search", "変更", "--json", "--index"])
+            .arg(&index),
+    );
+    let cr = json_lines(&out)
+        .into_iter()
+        .find(|h| h["doc"] == "cr.txt")
+        .unwrap();
+    assert_eq!(cr["line_start"], 5);
+
+    // --strict: the same run, but non-zero because something was skipped.
+    joubun()
+        .arg("index")
+        .arg(&c)
+        .arg("--strict")
+        .arg("--index")
+        .arg(&index)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--strict"));
+}
