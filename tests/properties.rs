@@ -1,0 +1,105 @@
+//! Hostile input, generated: random Unicode heavy in NFKC compatibility characters, combining marks,
+//! half-width kana and query syntax, through the analysers, the clause segmenter, the query parser and
+//! the highlighter. Nothing may panic; every offset must land on a character boundary.
+
+use std::sync::OnceLock;
+
+use joubun::analysis::Analyzer;
+use joubun::clause::{Clause, parse_document};
+use joubun::corpus::SourceDoc;
+use joubun::index::{self, ClauseIndex};
+use joubun::query::{Filters, Search};
+use proptest::prelude::*;
+
+/// Characters that have broken text engines before.
+fn hostile_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        3 => prop::char::range(' ', '~'),
+        2 => prop::char::range('ぁ', 'ゟ'),
+        2 => prop::char::range('ァ', 'ヿ'),
+        2 => prop::char::range('一', '龠'),
+        2 => prop::char::range('｡', 'ﾟ'),
+        2 => prop::char::range('！', '～'),
+        2 => prop::char::range('㈀', '㋿'),
+        2 => prop::char::range('㌀', '㏿'),
+        2 => prop::char::range('①', '⓿'),
+        2 => prop::char::range('\u{300}', '\u{36F}'),
+        1 => prop::char::range('\u{3099}', '\u{309A}'),
+        1 => prop::char::range('ﬀ', 'ﬆ'),
+        1 => prop::sample::select(vec!['\n', '\r', '\t', '\u{0}', '\u{feff}', '\u{3000}', '々', 'ゝ', 'ゞ', 'ヽ', '"', '(', ')', '-', ':', '*', '~', '^', '\\']),
+        1 => any::<char>(),
+    ]
+}
+
+fn hostile_text(max: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(hostile_char(), 0..max).prop_map(|chars| chars.into_iter().collect())
+}
+
+/// A small index of the bundled corpus, built once for all cases.
+fn bundled() -> &'static ClauseIndex {
+    static INDEX: OnceLock<(tempfile::TempDir, ClauseIndex)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+            index::update(dir.path(), &corpus, false, |_| {}).unwrap();
+            let opened = ClauseIndex::open(dir.path()).unwrap();
+            (dir, opened)
+        })
+        .1
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn analysers_keep_offsets_on_char_boundaries(text in hostile_text(120)) {
+        for analyzer in Analyzer::ALL {
+            for term in analyzer.analyze(&text, true) {
+                prop_assert!(term.start <= term.end && term.end <= text.len());
+                prop_assert!(text.is_char_boundary(term.start) && text.is_char_boundary(term.end), "{analyzer:?} {term:?} in {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_segmenter_takes_anything(text in hostile_text(400)) {
+        let source = SourceDoc { rel_path: "hostile.txt".into(), text: text.clone(), encoding: "UTF-8" };
+        let lines = text.lines().count().max(1);
+        let mut clauses: Vec<Clause> = Vec::new();
+        parse_document(&source, None, |c, _| clauses.push(c));
+        for c in &clauses {
+            prop_assert!(!c.text.is_empty());
+            prop_assert!(1 <= c.line_start && c.line_start <= c.line_end && c.line_end <= lines, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn queries_never_panic_and_highlights_stay_on_boundaries(query in hostile_text(60), text in hostile_text(200)) {
+        let index = bundled();
+        // A malformed query is an error, never a panic.
+        if let Ok(search) = Search::new(index, &query, &Filters::default()) {
+            let answer = search.run(index, 3, 0).unwrap();
+            for hit in &answer.hits {
+                for &(s, e) in &hit.highlights {
+                    prop_assert!(hit.clause.text.is_char_boundary(s) && hit.clause.text.is_char_boundary(e) && s < e);
+                }
+            }
+            // The same query highlighting arbitrary text.
+            for lang in [joubun::classify::Lang::Ja, joubun::classify::Lang::En] {
+                let clause = Clause {
+                    id: "x#1".into(), doc: "x".into(), company: None, title: None, date: None, lang,
+                    jurisdictions: vec![], jurisdictions_inferred: false, cites: vec![], kind: "other".into(),
+                    article: None, heading: None, label: None, level: joubun::segment::Level::Paragraph,
+                    line_start: 1, line_end: 1, text: text.clone(),
+                };
+                let mut previous_end = 0;
+                for (s, e) in search.highlights(&clause) {
+                    prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e) && s < e && e <= text.len());
+                    prop_assert!(s >= previous_end, "merged and ordered");
+                    previous_end = e;
+                }
+            }
+        }
+    }
+}
