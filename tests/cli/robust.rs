@@ -265,3 +265,107 @@ fn a_hostile_corpus_is_indexed_and_every_skip_reported_once() {
         .code(2)
         .stderr(predicate::str::contains("--strict"));
 }
+
+#[test]
+fn a_killed_export_leaves_no_half_written_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = big_corpus(dir.path(), 250);
+    let index = dir.path().join("index");
+    succeed(
+        joubun()
+            .arg("index")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index),
+    );
+    let target = dir.path().join("out.csv");
+    for wait in [Duration::from_millis(20), Duration::from_millis(150)] {
+        let mut export = Command::new(env!("CARGO_BIN_EXE_joubun"))
+            .args(["export", "--format", "csv", "-o"])
+            .arg(&target)
+            .arg("--index")
+            .arg(&index)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(wait);
+        Command::new("kill")
+            .args(["-9", &export.id().to_string()])
+            .status()
+            .unwrap();
+        let finished = export.wait().unwrap().success();
+        // Either the whole file is there, or none of it.
+        if finished {
+            let rows = csv::Reader::from_path(&target).unwrap().records().count();
+            assert_eq!(rows, ids(&index).len());
+            std::fs::remove_file(&target).unwrap();
+        } else {
+            assert!(
+                !target.exists(),
+                "a killed export left {}",
+                target.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn indexes_of_other_versions_say_which_and_how_to_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    succeed(
+        joubun()
+            .arg("index")
+            .arg(corpus())
+            .arg("--index")
+            .arg(&index),
+    );
+    let meta = index.join("joubun.json");
+    let original = std::fs::read_to_string(&meta).unwrap();
+    for (from, to, says) in [
+        ("\"schema_version\": 1", "\"schema_version\": 0", "schema 0"),
+        (
+            "\"analysis_version\": 1",
+            "\"analysis_version\": 7",
+            "analysis 7",
+        ),
+        ("mecab-ipadic-2.7.0-20070801", "unidic-3.1", "unidic-3.1"),
+    ] {
+        std::fs::write(&meta, original.replace(from, to)).unwrap();
+        for command in [
+            &["search", "個人情報"][..],
+            &["stats"],
+            &["show", "lnsoft#12.2"],
+            &["facets"],
+        ] {
+            joubun()
+                .args(command)
+                .arg("--index")
+                .arg(&index)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains(says).and(predicate::str::contains("--rebuild")));
+        }
+        // Updating it without --rebuild is refused the same way; with it, it is rebuilt.
+        joubun()
+            .arg("index")
+            .arg(corpus())
+            .arg("--index")
+            .arg(&index)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("--rebuild"));
+        succeed(
+            joubun()
+                .arg("index")
+                .arg(corpus())
+                .arg("--rebuild")
+                .arg("--index")
+                .arg(&index),
+        );
+        joubun()
+            .args(["search", "個人情報", "--index"])
+            .arg(&index)
+            .assert()
+            .code(0);
+    }
+}
