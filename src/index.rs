@@ -25,7 +25,7 @@ use crate::corpus::{self, Skipped, WalkOptions};
 pub const SCHEMA_VERSION: u32 = 1;
 
 const META_FILE: &str = "joubun.json";
-const WRITER_MEMORY: usize = 200_000_000;
+const WRITER_MEMORY: usize = 100_000_000;
 
 /// Errors of the index layer, each saying what to do.
 #[derive(Debug, thiserror::Error)]

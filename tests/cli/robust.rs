@@ -129,6 +129,9 @@ fn readers_answer_during_a_write_and_a_killed_writer_loses_nothing() {
                 "search answers from the last commit"
             );
             succeed(joubun().args(["show", &clean[0], "--index"]).arg(&index));
+            succeed(joubun().args(["facets", "--index"]).arg(&index));
+            let out = succeed(joubun().args(["export", "--format", "jsonl", "--index"]).arg(&index));
+            assert_eq!(json_lines(&out).len(), clean.len(), "export reads the whole last commit");
         }
         // kill -9 mid-run: the index still opens and answers at its last commit.
         Command::new("kill")
