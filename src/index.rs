@@ -134,7 +134,7 @@ impl Drop for WriteLock {
 }
 
 /// Whether a process with this id is running (on systems without /proc, assume it is).
-fn process_alive(pid: u32) -> bool {
+pub(crate) fn process_alive(pid: u32) -> bool {
     let proc = Path::new("/proc");
     !proc.exists() || proc.join(pid.to_string()).exists()
 }

@@ -209,6 +209,7 @@ impl Target {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
+        remove_stale_temporaries(path, &name);
         let temp = path.with_file_name(format!(".{name}.joubun-{}.tmp", std::process::id()));
         let file = File::create(&temp)
             .map_err(|e| Error::Input(format!("cannot write {}: {e}", path.display())))?;
@@ -227,6 +228,28 @@ impl Target {
     fn commit(self) -> Result<()> {
         self.file.sync_all().map_err(|e| self.error(e))?;
         fs::rename(&self.temp, &self.path).map_err(|e| self.error(e))
+    }
+}
+
+/// Removes the temporary files of earlier exports to the same target whose process was killed.
+fn remove_stale_temporaries(path: &Path, name: &str) {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let prefix = format!(".{name}.joubun-");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().to_string();
+        let pid = file
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|p| p.parse().ok());
+        if pid.is_some_and(|pid| !crate::index::process_alive(pid)) {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 

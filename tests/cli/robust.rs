@@ -130,8 +130,16 @@ fn readers_answer_during_a_write_and_a_killed_writer_loses_nothing() {
             );
             succeed(joubun().args(["show", &clean[0], "--index"]).arg(&index));
             succeed(joubun().args(["facets", "--index"]).arg(&index));
-            let out = succeed(joubun().args(["export", "--format", "jsonl", "--index"]).arg(&index));
-            assert_eq!(json_lines(&out).len(), clean.len(), "export reads the whole last commit");
+            let out = succeed(
+                joubun()
+                    .args(["export", "--format", "jsonl", "--index"])
+                    .arg(&index),
+            );
+            assert_eq!(
+                json_lines(&out).len(),
+                clean.len(),
+                "export reads the whole last commit"
+            );
         }
         // kill -9 mid-run: the index still opens and answers at its last commit.
         Command::new("kill")
@@ -282,7 +290,15 @@ fn a_killed_export_leaves_no_half_written_file() {
             .arg(&index),
     );
     let target = dir.path().join("out.csv");
-    for wait in [Duration::from_millis(20), Duration::from_millis(150)] {
+    let temporaries = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.to_string_lossy().ends_with(".tmp"))
+            .collect()
+    };
+    for _ in 0..2 {
         let mut export = Command::new(env!("CARGO_BIN_EXE_joubun"))
             .args(["export", "--format", "csv", "-o"])
             .arg(&target)
@@ -290,25 +306,37 @@ fn a_killed_export_leaves_no_half_written_file() {
             .arg(&index)
             .spawn()
             .unwrap();
-        std::thread::sleep(wait);
+        // Kill it while it writes: once its temporary file exists and before it is renamed.
+        let started = Instant::now();
+        while temporaries().is_empty() && started.elapsed() < Duration::from_secs(20) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         Command::new("kill")
             .args(["-9", &export.id().to_string()])
             .status()
             .unwrap();
-        let finished = export.wait().unwrap().success();
-        // Either the whole file is there, or none of it.
-        if finished {
-            let rows = csv::Reader::from_path(&target).unwrap().records().count();
-            assert_eq!(rows, ids(&index).len());
-            std::fs::remove_file(&target).unwrap();
-        } else {
-            assert!(
-                !target.exists(),
-                "a killed export left {}",
-                target.display()
-            );
-        }
+        assert!(
+            !export.wait().unwrap().success(),
+            "killed before it finished"
+        );
+        assert!(
+            !target.exists(),
+            "a killed export left {}",
+            target.display()
+        );
+        assert!(!temporaries().is_empty(), "it was killed while writing");
     }
+    // The next export to the same place clears what the killed ones left behind, and completes.
+    succeed(
+        joubun()
+            .args(["export", "--format", "csv", "-o"])
+            .arg(&target)
+            .arg("--index")
+            .arg(&index),
+    );
+    assert!(temporaries().is_empty(), "{:?}", temporaries());
+    let rows = csv::Reader::from_path(&target).unwrap().records().count();
+    assert_eq!(rows, ids(&index).len());
 }
 
 #[test]
