@@ -54,6 +54,17 @@ pub struct Clause {
     pub text: String,
 }
 
+impl Clause {
+    /// The article as people cite it: its label and heading (`第12条 第三者への提供等`), or empty.
+    pub fn article_name(&self) -> String {
+        [self.article.as_deref(), self.heading.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 fn default_level() -> Level {
     Level::Paragraph
 }

@@ -62,6 +62,19 @@ pub struct Filters {
     pub until: Option<String>,
 }
 
+impl Filters {
+    /// The facet filters, by facet name.
+    pub fn by_facet(&self) -> [(&'static str, &Vec<String>); 5] {
+        [
+            ("type", &self.types),
+            ("jurisdiction", &self.jurisdictions),
+            ("company", &self.companies),
+            ("lang", &self.langs),
+            ("cites", &self.cites),
+        ]
+    }
+}
+
 /// One matching clause.
 #[derive(Debug, Clone, Serialize)]
 pub struct Hit {
@@ -114,13 +127,7 @@ impl Search {
             };
             clauses.push((Occur::Must, builder.ast(&ast)?));
         }
-        for (name, values) in [
-            ("type", &filters.types),
-            ("jurisdiction", &filters.jurisdictions),
-            ("company", &filters.companies),
-            ("lang", &filters.langs),
-            ("cites", &filters.cites),
-        ] {
+        for (name, values) in filters.by_facet() {
             if !values.is_empty() {
                 let field = fields.facet(name).expect("known facet");
                 let any: Vec<(Occur, Box<dyn Query>)> = values

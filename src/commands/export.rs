@@ -14,8 +14,7 @@ use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::query::{Hit, Search};
 
-use super::index::open_or_build;
-use super::search::filters;
+use super::search::open_search;
 use super::{Outcome, stdout};
 
 /// The columns of CSV and Markdown exports, in order.
@@ -48,12 +47,7 @@ struct Row<'a> {
 
 /// Runs `joubun export`.
 pub fn run(args: &ExportArgs) -> Result<Outcome> {
-    let index = open_or_build(&args.location.index, &args.location.corpus)?;
-    let search = Search::new(
-        &index,
-        args.query.as_deref().unwrap_or(""),
-        &filters(&args.filters),
-    )?;
+    let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
     let total = match &args.output {
         None => {
             let mut out = stdout();

@@ -5,10 +5,8 @@ use std::io::Write;
 use crate::cli::FacetsArgs;
 use crate::error::{Error, Result};
 use crate::index::FACETS;
-use crate::query::Search;
 
-use super::index::open_or_build;
-use super::search::filters;
+use super::search::open_search;
 use super::{Outcome, stdout};
 
 /// Runs `joubun facets`.
@@ -21,12 +19,7 @@ pub fn run(args: &FacetsArgs) -> Result<Outcome> {
             FACETS.join(", ")
         )));
     }
-    let index = open_or_build(&args.location.index, &args.location.corpus)?;
-    let search = Search::new(
-        &index,
-        args.query.as_deref().unwrap_or(""),
-        &filters(&args.filters),
-    )?;
+    let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
     let mut answer = search.run(&index, 0, 0)?;
     answer
         .facets

@@ -141,11 +141,7 @@ impl Tree {
         }
         let article = (clause.article.clone(), clause.heading.clone());
         if self.article.as_ref() != Some(&article) {
-            let name = [clause.article.as_deref(), clause.heading.as_deref()]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" ");
+            let name = clause.article_name();
             let unnamed = if clause.id.contains("#0.") {
                 "(preamble)"
             } else {

@@ -2,8 +2,9 @@
 
 use std::io::{IsTerminal, Write};
 
-use crate::cli::{FilterArgs, SearchArgs};
+use crate::cli::{FilterArgs, IndexLocation, SearchArgs};
 use crate::error::Result;
+use crate::index::ClauseIndex;
 use crate::query::{Answer, Filters, Hit, Search};
 
 use super::index::open_or_build;
@@ -14,12 +15,7 @@ const SNIPPET_CHARS: usize = 120;
 
 /// Runs `joubun search`.
 pub fn run(args: &SearchArgs) -> Result<Outcome> {
-    let index = open_or_build(&args.location.index, &args.location.corpus)?;
-    let search = Search::new(
-        &index,
-        args.query.as_deref().unwrap_or(""),
-        &filters(&args.filters),
-    )?;
+    let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
     if args.by.is_some() {
         return by_article(&index, &search, args);
     }
@@ -54,13 +50,7 @@ fn explain_unknown_values(index: &crate::index::ClauseIndex, args: &FilterArgs) 
     let known = Search::new(index, "", &Filters::default())?
         .run(index, 0, 0)?
         .facets;
-    for (name, values) in [
-        ("type", &args.types),
-        ("jurisdiction", &args.jurisdictions),
-        ("company", &args.companies),
-        ("lang", &args.langs),
-        ("cites", &args.cites),
-    ] {
+    for (name, values) in filters(args).by_facet() {
         let existing: Vec<&str> = known
             .get(name)
             .map(|c| c.iter().map(|(v, _)| v.as_str()).collect())
@@ -115,11 +105,7 @@ fn by_article(
             writeln!(out, "{group}")?;
             continue;
         }
-        let article = [c.article.as_deref(), c.heading.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let article = c.article_name();
         writeln!(
             out,
             "{}. {}  {}  {}  ({} clauses, score {:.2})",
@@ -165,6 +151,17 @@ fn by_article(
     })
 }
 
+/// Opens the index (building it on first use) and parses a query and filter flags against it.
+pub fn open_search(
+    location: &IndexLocation,
+    query: Option<&str>,
+    filter_args: &FilterArgs,
+) -> Result<(ClauseIndex, Search)> {
+    let index = open_or_build(&location.index, &location.corpus)?;
+    let search = Search::new(&index, query.unwrap_or(""), &filters(filter_args))?;
+    Ok((index, search))
+}
+
 /// The filter flags as query filters.
 pub fn filters(args: &FilterArgs) -> Filters {
     Filters {
@@ -191,11 +188,7 @@ fn print_human(
     };
     for (i, hit) in answer.hits.iter().enumerate() {
         let c = &hit.clause;
-        let article = [c.article.as_deref(), c.heading.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let article = c.article_name();
         writeln!(
             out,
             "{bold}{}. {}{bold_end}  {}  {}:{}-{}  [{}] {}  {}  score {:.2}",

@@ -39,11 +39,7 @@ pub fn run(args: &ShowArgs) -> Result<Outcome> {
         } else {
             "  "
         };
-        let article = [c.article.as_deref(), c.heading.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let article = c.article_name();
         writeln!(
             out,
             "{marker}{}  {}:{}-{}  {}  {} ¶{}  [{}]",
