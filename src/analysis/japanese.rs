@@ -12,7 +12,7 @@ use std::sync::{Arc, OnceLock};
 use lindera::token::Token;
 use lindera_analysis::token_filter::{BoxTokenFilter, TokenFilter};
 use lindera_dictionary::dictionary::{DetailFields, Dictionary};
-use lindera_dictionary::viterbi::Lattice;
+use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use super::Terms;
 use super::dictionary::segmenter;
@@ -77,21 +77,62 @@ pub fn segment(text: &str) -> Vec<Range<usize>> {
 }
 
 /// Normalises and segments `text`, handing the tokens to `f` with the map back to `text`.
+///
+/// A clause is indexed through `ja` and then `ja_reading`: the second asks for the very segmentation
+/// the first just made, so each thread keeps its last one (the text, and each word's span and id).
 fn with_segments(text: &str, f: impl FnOnce(&mut Vec<Token<'_>>, &Normalized)) {
-    let normalized = Normalized::new(text);
-    LATTICE.with_borrow_mut(|lattice| {
-        // Segmentation only fails on internal dictionary errors; such a text simply has no terms.
-        if let Ok(mut tokens) =
-            segmenter().segment_with_lattice(normalized.text.as_str().into(), lattice)
-        {
-            f(&mut tokens, &normalized);
+    LAST.with_borrow_mut(|last| {
+        if last.text != text {
+            last.text.clear();
+            last.text.push_str(text);
+            last.normalized = Normalized::new(text);
+            last.words.clear();
+            LATTICE.with_borrow_mut(|lattice| {
+                // Segmentation only fails on internal dictionary errors; such a text simply has no terms.
+                if let Ok(tokens) =
+                    segmenter().segment_with_lattice(last.normalized.text.as_str().into(), lattice)
+                {
+                    last.words.extend(
+                        tokens
+                            .iter()
+                            .map(|t| (t.byte_start, t.byte_end, t.position, t.word_id)),
+                    );
+                }
+            });
         }
+        let dictionary = &segmenter().dictionary;
+        let norm = last.normalized.text.as_str();
+        let mut tokens: Vec<Token<'_>> = last
+            .words
+            .iter()
+            .map(|&(start, end, position, word_id)| {
+                Token::new(
+                    norm[start..end].into(),
+                    start,
+                    end,
+                    position,
+                    word_id,
+                    dictionary,
+                    None,
+                )
+            })
+            .collect();
+        f(&mut tokens, &last.normalized);
     });
+}
+
+/// The last text a thread segmented, and its words.
+#[derive(Default)]
+struct LastSegmentation {
+    text: String,
+    normalized: Normalized,
+    words: Vec<(usize, usize, usize, WordId)>,
 }
 
 thread_local! {
     /// The Viterbi lattice is large and reusable; one per thread avoids reallocating it per clause.
     static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
+    static LAST: RefCell<LastSegmentation> = RefCell::new(LastSegmentation::default());
 }
 
 fn push_term(out: &mut Terms, token: &mut Token<'_>, normalized: &Normalized, detailed: bool) {
