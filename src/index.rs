@@ -22,9 +22,11 @@ use crate::clause::{Clause, CorpusConfig, parse};
 use crate::corpus::{self, Skipped, WalkOptions};
 
 /// Bumped whenever the fields below change; an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const META_FILE: &str = "joubun.json";
+/// The fingerprint of every indexed file: only indexing reads it, so searches need not parse it.
+const FINGERPRINTS_FILE: &str = "joubun-files.json";
 const WRITER_MEMORY: usize = 100_000_000;
 
 /// Errors of the index layer, each saying what to do.
@@ -152,9 +154,12 @@ pub struct IndexMeta {
     pub corpus: PathBuf,
     /// Seconds since the Unix epoch at the last indexing run.
     pub indexed_at: u64,
-    /// Per document (path relative to the corpus): a hash of its bytes, to skip unchanged files.
-    pub documents: BTreeMap<String, String>,
+    /// How many documents (files) the index holds clauses of.
+    pub documents: usize,
 }
+
+/// Per document (path relative to the corpus): a hash of its bytes, to skip unchanged files.
+type Fingerprints = BTreeMap<String, String>;
 
 impl IndexMeta {
     fn versions(&self) -> String {
@@ -171,7 +176,7 @@ impl IndexMeta {
             dictionary: analysis::dictionary::DICTIONARY_VERSION.to_string(),
             corpus: corpus.to_path_buf(),
             indexed_at: 0,
-            documents: BTreeMap::new(),
+            documents: 0,
         }
     }
 }
@@ -295,28 +300,44 @@ impl ClauseIndex {
         let meta_path = path.join(META_FILE);
         let text =
             fs::read_to_string(&meta_path).map_err(|_| IndexError::Missing(path.to_path_buf()))?;
-        let meta: IndexMeta = serde_json::from_str(&text).map_err(|e| IndexError::Corrupt {
+        let corrupt = |e: serde_json::Error| IndexError::Corrupt {
             path: path.to_path_buf(),
             reason: format!("{META_FILE}: {e}"),
-        })?;
-        let expected = IndexMeta::current(&meta.corpus);
-        if (meta.schema_version, meta.analysis_version, &meta.dictionary)
+        };
+        // Versions first: an index of another version may record other fields.
+        let recorded: serde_json::Value = serde_json::from_str(&text).map_err(corrupt)?;
+        let expected = IndexMeta::current(Path::new(""));
+        let found = (
+            recorded["schema_version"].as_u64(),
+            recorded["analysis_version"].as_u64(),
+            recorded["dictionary"].as_str(),
+        );
+        if found
             != (
-                expected.schema_version,
-                expected.analysis_version,
-                &expected.dictionary,
+                Some(u64::from(expected.schema_version)),
+                Some(u64::from(expected.analysis_version)),
+                Some(expected.dictionary.as_str()),
             )
         {
+            let show = |v: Option<u64>| v.map_or("?".to_string(), |v| v.to_string());
             return Err(IndexError::Incompatible {
                 path: path.to_path_buf(),
-                found: meta.versions(),
+                found: format!(
+                    "schema {}, analysis {}, {}",
+                    show(found.0),
+                    show(found.1),
+                    found.2.unwrap_or("?")
+                ),
                 expected: expected.versions(),
             });
         }
-        let index = Index::open_in_dir(path).map_err(|e| IndexError::Corrupt {
+        let meta: IndexMeta = serde_json::from_value(recorded).map_err(corrupt)?;
+        let mut index = Index::open_in_dir(path).map_err(|e| IndexError::Corrupt {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
+        // Segments are searched in parallel, one thread per core; without threads it still works.
+        let _ = index.set_default_multithread_executor();
         analysis::register(index.tokenizers());
         let (_, fields) = schema();
         Ok(ClauseIndex {
@@ -338,6 +359,7 @@ impl ClauseIndex {
             for entry in fs::read_dir(path).map_err(|e| corrupt(&e))?.flatten() {
                 let name = entry.file_name().to_string_lossy().to_string();
                 let ours = (name == META_FILE
+                    || name == FINGERPRINTS_FILE
                     || name == "meta.json"
                     || name == ".managed.json"
                     || name.ends_with(".lock")
@@ -374,9 +396,13 @@ impl ClauseIndex {
     }
 
     fn save_meta(&self) -> std::io::Result<()> {
-        let tmp = self.path.join(format!("{META_FILE}.tmp"));
-        fs::write(&tmp, serde_json::to_vec_pretty(&self.meta)?)?;
-        fs::rename(tmp, self.path.join(META_FILE))
+        write_json(&self.path.join(META_FILE), &self.meta)
+    }
+
+    /// The fingerprints of the files indexed; `None` when they are missing or unreadable.
+    fn fingerprints(&self) -> Option<Fingerprints> {
+        let text = fs::read_to_string(self.path.join(FINGERPRINTS_FILE)).ok()?;
+        serde_json::from_str(&text).ok()
     }
 
     /// A searcher over the last commit. One command makes one search, so the reader does not watch
@@ -488,15 +514,19 @@ pub fn update(
     let _lock = WriteLock::acquire(index_path)?;
     // A rebuild of a readable index empties it in the same commit that refills it, so searches keep
     // answering from the old contents until then; only an unreadable or incompatible one is recreated.
-    let (mut index, empty_first) = match ClauseIndex::open(index_path) {
-        Ok(mut index) if rebuild => {
-            index.meta.documents.clear();
-            (index, true)
-        }
-        Ok(index) => (index, false),
+    let (mut index, mut empty_first) = match ClauseIndex::open(index_path) {
+        Ok(index) => (index, rebuild),
         Err(IndexError::Missing(_)) => (ClauseIndex::create(index_path, corpus_root)?, false),
         Err(_) if rebuild => (ClauseIndex::create(index_path, corpus_root)?, false),
         Err(e) => return Err(e),
+    };
+    // Without fingerprints no file is known to be unchanged or gone: start from empty.
+    let known = match index.fingerprints() {
+        Some(known) if !empty_first => known,
+        _ => {
+            empty_first = true;
+            Fingerprints::new()
+        }
     };
     let config = CorpusConfig::load(corpus_root).map_err(IndexError::Corpus)?;
     let corrupt = |e: tantivy::TantivyError| IndexError::Corrupt {
@@ -528,7 +558,7 @@ pub fn update(
         let rel = corpus::relative(file, corpus_root);
         let hash = format!("{:016x}", fingerprint(&bytes));
         seen.insert(rel.clone(), hash.clone());
-        if index.meta.documents.get(&rel) == Some(&hash) {
+        if known.get(&rel) == Some(&hash) {
             report.unchanged += 1;
             continue;
         }
@@ -558,29 +588,34 @@ pub fn update(
         report.indexed.push(rel);
         progress(&report);
     }
-    for gone in index
-        .meta
-        .documents
-        .keys()
-        .filter(|d| !seen.contains_key(*d))
-    {
+    for gone in known.keys().filter(|d| !seen.contains_key(*d)) {
         writer.delete_term(Term::from_field_text(index.fields.doc, gone));
         report.removed.push(gone.clone());
     }
     let mut writer = writer;
     writer.commit().map_err(corrupt)?;
     writer.wait_merging_threads().map_err(corrupt)?;
-    index.meta.documents = seen;
+    let saved = |e: std::io::Error| IndexError::Corrupt {
+        path: index_path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    write_json(&index_path.join(FINGERPRINTS_FILE), &seen).map_err(saved)?;
+    index.meta.documents = seen.len();
     index.meta.corpus = corpus_root.to_path_buf();
     index.meta.indexed_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    index.save_meta().map_err(|e| IndexError::Corrupt {
-        path: index_path.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    index.save_meta().map_err(saved)?;
     report.seconds = started.elapsed().as_secs_f64();
     Ok(report)
+}
+
+/// Writes `value` as JSON to `path` through a temporary file, so a crash leaves the old file or the new.
+fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    fs::write(&tmp, serde_json::to_vec_pretty(value)?)?;
+    fs::rename(tmp, path)
 }
 
 /// A 64-bit FNV-1a hash: enough to notice that a file changed.

@@ -134,7 +134,10 @@ pub fn segment(text: &str, outline: &Outline, mut emit: impl FnMut(Vec<Segment>)
     builder.finish();
     flush(&mut builder);
     // A document that is nothing but its title is still one clause.
-    if !emitted && let (Some(title), Some(line)) = (&outline.title, outline.title_line) {
+    if !emitted
+        && let (Some(title), Some(line)) = (&outline.title, outline.title_line)
+        && !title.trim().is_empty()
+    {
         emit(vec![Segment {
             article: None,
             label: None,
@@ -279,6 +282,10 @@ fn prepare(text: &str, outline: &mut Outline, mut f: impl FnMut(Line)) {
         }
         let kind = classify(&text);
         let stripped = strip_heading_marks(&text);
+        // A heading mark with nothing after it (`#`) heads nothing.
+        if stripped.is_empty() {
+            continue;
+        }
         let level_one = text.starts_with("# ")
             && matches!(
                 kind,
@@ -826,6 +833,17 @@ mod tests {
         let mut segments = Vec::new();
         super::segment(text, &outline, |article| segments.extend(article));
         (outline, segments)
+    }
+
+    #[test]
+    fn an_empty_heading_alone_is_no_clause() {
+        for text in ["#", "# ", "#\n\n##"] {
+            let (_, segments) = segment(text);
+            assert!(
+                segments.iter().all(|s| !s.text.trim().is_empty()),
+                "{text:?}: {segments:?}"
+            );
+        }
     }
 
     fn labels(text: &str) -> Vec<(Option<String>, Option<String>, Level)> {

@@ -68,8 +68,9 @@ pub fn summarise(report: &IndexReport) {
         eprintln!("joubun: skipped {line}");
     }
     let mb = report.bytes as f64 / 1e6;
+    let peak = peak_memory().map_or(String::new(), |b| format!(", peak memory {} MB", b >> 20));
     eprintln!(
-        "joubun: indexed {} files ({} unchanged, {} removed), {} clauses, {} skipped, in {:.2} s ({:.1} MB/s)",
+        "joubun: indexed {} files ({} unchanged, {} removed), {} clauses, {} skipped, in {:.2} s ({:.1} MB/s{peak})",
         report.indexed.len(),
         report.unchanged,
         report.removed.len(),
@@ -82,6 +83,14 @@ pub fn summarise(report: &IndexReport) {
             0.0
         },
     );
+}
+
+/// The most memory this process has held (peak resident set), where the system says (Linux).
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Opens the index at `path`; on first use at the default place, builds it from `corpus` first, saying so.

@@ -47,18 +47,16 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
 
 /// When nothing matched, names any filter value no clause has, with the values that exist.
 fn explain_unknown_values(index: &crate::index::ClauseIndex, args: &FilterArgs) -> Result<()> {
-    let known = Search::new(index, "", &Filters::default())?
-        .run(index, 0, 0)?
-        .facets;
     for (name, values) in filters(args).by_facet() {
-        let existing: Vec<&str> = known
-            .get(name)
-            .map(|c| c.iter().map(|(v, _)| v.as_str()).collect())
-            .unwrap_or_default();
-        for value in values.iter().filter(|v| !existing.contains(&v.as_str())) {
+        if values.is_empty() {
+            continue;
+        }
+        let existing = crate::query::facet_values(index, name)?;
+        for value in values.iter().filter(|v| !existing.contains(*v)) {
+            let known: Vec<&str> = existing.iter().map(String::as_str).collect();
             eprintln!(
                 "joubun: no clause has {name} {value:?}; known values: {}",
-                existing.join(", ")
+                known.join(", ")
             );
         }
     }

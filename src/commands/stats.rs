@@ -23,7 +23,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         .sum();
     let meta = &index.meta;
     let report = serde_json::json!({
-        "documents": meta.documents.len(),
+        "documents": meta.documents,
         "clauses": answer.total,
         "index_bytes": bytes,
         "corpus": meta.corpus,
@@ -37,7 +37,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
     if args.json {
         writeln!(out, "{report}")?;
     } else {
-        writeln!(out, "documents     {}", meta.documents.len())?;
+        writeln!(out, "documents     {}", meta.documents)?;
         writeln!(out, "clauses       {}", answer.total)?;
         writeln!(
             out,

@@ -220,14 +220,43 @@ fn a_hostile_corpus_is_indexed_and_every_skip_reported_once() {
         .unwrap();
     }
 
+    w("secret.txt", policy.as_bytes());
+    use std::os::unix::fs::PermissionsExt;
+    let secret = c.join("secret.txt");
+    std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o000)).unwrap();
+
     let index = dir.path().join("index");
-    let out = succeed(joubun().arg("index").arg(&c).arg("--index").arg(&index));
+    // Root reads any file; the unreadable one is only unreadable to somebody else.
+    let (mut indexing, unreadable) = match as_nobody() {
+        Some(cmd) => {
+            for d in [dir.path(), &c] {
+                std::fs::set_permissions(d, std::fs::Permissions::from_mode(0o755)).unwrap();
+            }
+            std::fs::create_dir(&index).unwrap();
+            std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o777)).unwrap();
+            (cmd, true)
+        }
+        None if running_as_root() => {
+            eprintln!("cannot drop root here (no setpriv): the unreadable file is not tested");
+            (joubun(), false)
+        }
+        None => (joubun(), true),
+    };
+    let out = succeed(indexing.arg("index").arg(&c).arg("--index").arg(&index));
     let stderr = String::from_utf8(out.stderr).unwrap();
     let skipped: Vec<&str> = stderr
         .lines()
         .filter(|l| l.starts_with("joubun: skipped"))
         .collect();
-    assert_eq!(skipped.len(), 2, "{stderr}");
+    assert_eq!(skipped.len(), 2 + usize::from(unreadable), "{stderr}");
+    if unreadable {
+        assert!(
+            skipped
+                .iter()
+                .any(|l| l.contains("secret.txt") && l.contains("ermission denied")),
+            "{stderr}"
+        );
+    }
     assert!(
         skipped
             .iter()
@@ -240,8 +269,13 @@ fn a_hostile_corpus_is_indexed_and_every_skip_reported_once() {
             .any(|l| l.contains("invalid.txt") && l.contains("cannot decode")),
         "{stderr}"
     );
-    // Readable: 10,000 tiny + sjis, eucjp, utf16, crlf, cr, one line, latin1 name, deep = 10,008; empty has no clause.
-    assert!(stderr.contains("indexed 10009 files"), "{stderr}");
+    // Readable: 10,000 tiny + sjis, eucjp, utf16, crlf, cr, one line, latin1 name, deep = 10,008, plus
+    // the empty file (no clause), plus the secret one when it can be read.
+    let indexed = if unreadable { 10009 } else { 10010 };
+    assert!(
+        stderr.contains(&format!("indexed {indexed} files")),
+        "{stderr}"
+    );
 
     let out = succeed(joubun().args(["facets", "--json", "--index"]).arg(&index));
     let facets: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -352,8 +386,9 @@ fn indexes_of_other_versions_say_which_and_how_to_rebuild() {
     );
     let meta = index.join("joubun.json");
     let original = std::fs::read_to_string(&meta).unwrap();
+    let schema = format!("\"schema_version\": {}", joubun::index::SCHEMA_VERSION);
     for (from, to, says) in [
-        ("\"schema_version\": 1", "\"schema_version\": 0", "schema 0"),
+        (schema.as_str(), "\"schema_version\": 0", "schema 0"),
         (
             "\"analysis_version\": 1",
             "\"analysis_version\": 7",
@@ -398,5 +433,99 @@ fn indexes_of_other_versions_say_which_and_how_to_rebuild() {
             .arg(&index)
             .assert()
             .code(0);
+    }
+}
+
+fn running_as_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            let uid = s.lines().find(|l| l.starts_with("Uid:"))?.to_string();
+            Some(uid.split_whitespace().nth(2) == Some("0"))
+        })
+        .unwrap_or(false)
+}
+
+/// `joubun` run as user `nobody`, when this test runs as root and can drop to it with `setpriv`.
+fn as_nobody() -> Option<assert_cmd::Command> {
+    if !running_as_root() {
+        return None;
+    }
+    let drop = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    let works = Command::new("setpriv")
+        .args(drop)
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success());
+    works.then(|| {
+        let mut cmd = assert_cmd::Command::new("setpriv");
+        cmd.args(drop)
+            .arg(env!("CARGO_BIN_EXE_joubun"))
+            .env("NO_COLOR", "1")
+            .env_remove("JOUBUN_INDEX");
+        cmd
+    })
+}
+
+/// The number just before `unit` in `text` ("993474 clauses" → 993474).
+fn number_before(text: &str, unit: &str) -> Option<u64> {
+    let at = text.find(unit)?;
+    text[..at].split_whitespace().last()?.parse().ok()
+}
+
+/// Indexes `corpus` into `index`, returning the one-line summary.
+fn index_summary(corpus: &Path, index: &Path) -> String {
+    let out = succeed(joubun().arg("index").arg(corpus).arg("--index").arg(index));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    stderr
+        .lines()
+        .find(|l| l.starts_with("joubun: indexed"))
+        .unwrap_or_else(|| panic!("no summary in {stderr}"))
+        .to_string()
+}
+
+#[test]
+fn a_200_mb_file_is_indexed_whole_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = [
+        std::fs::read_to_string(corpus().join("heyimg.txt")).unwrap(),
+        std::fs::read_to_string(corpus().join("english-policy.txt")).unwrap(),
+    ]
+    .join("\n");
+    // Clauses of one copy, counted where nothing is big.
+    let small = dir.path().join("small");
+    std::fs::create_dir(&small).unwrap();
+    std::fs::write(small.join("three.txt"), policy.repeat(3)).unwrap();
+    let summary = index_summary(&small, &dir.path().join("small-index"));
+    let per_copy = number_before(&summary, " clauses").unwrap() / 3;
+
+    let big = dir.path().join("big");
+    std::fs::create_dir(&big).unwrap();
+    let copies = 200_000_000 / policy.len() + 1;
+    let file = big.join("big.txt");
+    {
+        use std::io::Write;
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+        for _ in 0..copies {
+            out.write_all(policy.as_bytes()).unwrap();
+        }
+    }
+    let size = std::fs::metadata(&file).unwrap().len();
+    assert!(size >= 200_000_000);
+    let summary = index_summary(&big, &dir.path().join("index"));
+    eprintln!("{size} bytes: {summary}");
+    assert_eq!(
+        number_before(&summary, " clauses"),
+        Some(per_copy * copies as u64),
+        "{summary}"
+    );
+    // The file is held once while it is cut into clauses; the rest is the index writer's fixed
+    // budget and its merges. A second copy of the text would cross this line.
+    if let Some(peak) = number_before(&summary, " MB)") {
+        assert!(
+            peak < (size >> 20) + 600,
+            "peak memory {peak} MB for a {} MB file: {summary}",
+            size >> 20
+        );
     }
 }

@@ -267,7 +267,10 @@ fn missing_corrupt_and_incompatible_indexes_say_what_to_do() {
     let text = std::fs::read_to_string(&meta).unwrap();
     std::fs::write(
         &meta,
-        text.replace("\"schema_version\": 1", "\"schema_version\": 999"),
+        text.replace(
+            &format!("\"schema_version\": {}", joubun::index::SCHEMA_VERSION),
+            "\"schema_version\": 999",
+        ),
     )
     .unwrap();
     joubun()

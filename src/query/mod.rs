@@ -6,12 +6,11 @@
 //! clauses holding all of its parts, closer together ranking higher, and its bigrams reach inside
 //! compounds the dictionary keeps whole.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Bound;
 
 use serde::Serialize;
-use tantivy::collector::{Collector, Count, MultiCollector, SegmentCollector, TopDocs};
-use tantivy::fastfield::FacetReader;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
@@ -20,11 +19,18 @@ use tantivy::query_grammar::{
     Delimiter, Occur as UserOccur, UserInputAst, UserInputLeaf, UserInputLiteral,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{TantivyDocument, Term};
+
+mod collect;
+mod nearness;
+mod substring;
 
 use crate::analysis::Analyzer;
 use crate::clause::Clause;
-use crate::index::{ClauseIndex, FACETS, Fields, date_number};
+use crate::index::{ClauseIndex, Fields, date_number};
+use collect::{Results, ResultsCollector};
+use nearness::Nearness;
+use substring::SubstringQuery;
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -106,6 +112,8 @@ pub struct Search {
     query: Box<dyn Query>,
     /// Terms per field that satisfy the query, for highlighting.
     highlight_terms: Vec<(Analyzer, HashSet<String>)>,
+    /// The words whose nearness reorders the best hits.
+    nearness: Nearness,
 }
 
 impl Search {
@@ -113,6 +121,7 @@ impl Search {
     pub fn new(index: &ClauseIndex, text: &str, filters: &Filters) -> Result<Search, QueryError> {
         let fields = &index.fields;
         let mut highlight_terms = Analyzer::ALL.map(|a| (a, HashSet::new())).to_vec();
+        let mut nearness = Nearness::default();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if !text.trim().is_empty() {
             check_syntax(text)?;
@@ -124,6 +133,7 @@ impl Search {
             let mut builder = Builder {
                 fields,
                 highlight_terms: &mut highlight_terms,
+                nearness: &mut nearness,
             };
             clauses.push((Occur::Must, builder.ast(&ast)?));
         }
@@ -164,6 +174,7 @@ impl Search {
         Ok(Search {
             query,
             highlight_terms,
+            nearness,
         })
     }
 
@@ -175,28 +186,17 @@ impl Search {
         offset: usize,
     ) -> Result<Answer, QueryError> {
         let searcher = index.searcher()?;
-        let mut collectors = MultiCollector::new();
-        let top = collectors.add_collector(
-            TopDocs::with_limit(limit.max(1))
-                .and_offset(offset)
-                .order_by_score(),
-        );
-        let count = collectors.add_collector(Count);
-        let facet_handles: Vec<_> = FACETS
-            .iter()
-            .map(|name| collectors.add_collector(FacetCount { field: name }))
-            .collect();
-        let mut fruits = searcher.search(&self.query, &collectors)?;
-        let (top, total) = (top.extract(&mut fruits), count.extract(&mut fruits));
-        let mut facets = BTreeMap::new();
-        for (name, handle) in FACETS.iter().zip(facet_handles) {
-            let counts = handle.extract(&mut fruits);
-            let mut values: FacetCounts = counts.into_iter().collect();
-            values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            facets.insert(name.to_string(), values);
-        }
+        let collector = ResultsCollector {
+            top: TopDocs::with_limit((offset + limit).max(nearness::WINDOW)).order_by_score(),
+        };
+        let Results {
+            mut top,
+            total,
+            facets,
+        } = searcher.search(&self.query, &collector)?;
+        self.nearness.rescore(&searcher, &mut top)?;
         let mut hits = Vec::new();
-        for (score, address) in top.into_iter().take(limit) {
+        for (score, address) in top.into_iter().skip(offset).take(limit) {
             let doc: TantivyDocument = searcher.doc(address)?;
             if let Some(clause) = index.clause(&doc) {
                 let highlights = self.highlights(&clause);
@@ -254,10 +254,11 @@ impl Search {
     ) -> Result<usize, QueryError> {
         let searcher = index.searcher()?;
         let total = searcher.search(&self.query, &Count)?;
-        let top = searcher.search(
+        let mut top = searcher.search(
             &self.query,
             &TopDocs::with_limit(total.max(1)).order_by_score(),
         )?;
+        self.nearness.rescore(&searcher, &mut top)?;
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             if let Some(clause) = index.clause(&doc) {
@@ -302,82 +303,25 @@ impl Search {
     }
 }
 
-/// Counts the values of one facet over every match.
-///
-/// tantivy's `FacetCollector` turns each counted ordinal into its value with a random dictionary
-/// look-up, decompressing a block per value: with ten thousand companies that was most of a search.
-/// Here the counts are per ordinal and the dictionary is read once, in order, per segment.
-struct FacetCount {
-    field: &'static str,
-}
-
-impl Collector for FacetCount {
-    type Fruit = HashMap<String, u64>;
-    type Child = SegmentFacetCount;
-
-    fn for_segment(
-        &self,
-        _: SegmentOrdinal,
-        segment: &SegmentReader,
-    ) -> tantivy::Result<SegmentFacetCount> {
-        let reader = segment.facet_reader(self.field)?;
-        let counts = vec![0; reader.num_facets()];
-        Ok(SegmentFacetCount { reader, counts })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<HashMap<String, u64>>,
-    ) -> tantivy::Result<HashMap<String, u64>> {
-        let mut merged = HashMap::new();
-        for fruit in fruits {
-            for (value, n) in fruit {
-                *merged.entry(value).or_insert(0) += n;
-            }
-        }
-        Ok(merged)
-    }
-}
-
-struct SegmentFacetCount {
-    reader: FacetReader,
-    counts: Vec<u64>,
-}
-
-impl SegmentCollector for SegmentFacetCount {
-    type Fruit = HashMap<String, u64>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        for ord in self.reader.facet_ords(doc) {
-            if let Some(count) = self.counts.get_mut(ord as usize) {
-                *count += 1;
-            }
-        }
-    }
-
-    fn harvest(self) -> HashMap<String, u64> {
-        let mut values = HashMap::new();
-        let Ok(mut terms) = self.reader.facet_dict().stream() else {
-            return values;
-        };
+/// Every value of one facet in the index, in order: a read of the facet dictionaries, no search.
+pub fn facet_values(
+    index: &ClauseIndex,
+    name: &str,
+) -> Result<std::collections::BTreeSet<String>, QueryError> {
+    let mut values = std::collections::BTreeSet::new();
+    for segment in index.searcher()?.segment_readers() {
+        let reader = segment.facet_reader(name)?;
+        let mut terms = reader
+            .facet_dict()
+            .stream()
+            .map_err(|e| QueryError::Search(e.into()))?;
         while terms.advance() {
-            let count = self
-                .counts
-                .get(terms.term_ord() as usize)
-                .copied()
-                .unwrap_or(0);
-            if count > 0
-                && let Ok(facet) = Facet::from_encoded(terms.key().to_vec())
-            {
-                values.insert(facet.to_path().join("/"), count);
+            if let Ok(facet) = Facet::from_encoded(terms.key().to_vec()) {
+                values.insert(facet.to_path().join("/"));
             }
         }
-        values
     }
+    Ok(values)
 }
 
 fn facet_query(field: Field, value: &str) -> Box<dyn Query> {
@@ -451,6 +395,7 @@ fn is_operator(word: &str) -> bool {
 struct Builder<'a> {
     fields: &'a Fields,
     highlight_terms: &'a mut Vec<(Analyzer, HashSet<String>)>,
+    nearness: &'a mut Nearness,
 }
 
 impl Builder<'_> {
@@ -506,7 +451,8 @@ impl Builder<'_> {
                 return Ok(facet_query(field, &literal.phrase));
             }
         };
-        let mut alternatives: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut substring = None;
         for (field, analyzer, weight) in targets {
             let terms = analyzer.analyze(&literal.phrase, false);
             if terms.is_empty() {
@@ -519,69 +465,74 @@ impl Builder<'_> {
                 .expect("every analyser")
                 .1;
             set.extend(terms.iter().map(|t| t.text.clone()));
-            // Bigrams only mean the substring in sequence; readings only join spelling variants, so their
-            // word order is left to the `ja` field, which ranks closer words higher.
-            let shape = match analyzer {
-                _ if exact => Shape::Phrase,
-                Analyzer::CjkBigram => Shape::Phrase,
-                Analyzer::JaReading => Shape::AllWords,
-                Analyzer::Ja | Analyzer::En => Shape::AllWordsNearFirst,
+            let terms = with_offsets(field, &terms);
+            let query: Box<dyn Query> = match analyzer {
+                // Bigrams mean the substring, in sequence; they are checked last, where words fail.
+                Analyzer::CjkBigram if terms.len() > 1 => {
+                    substring = Some((field, terms, weight));
+                    continue;
+                }
+                _ if exact => phrase(terms),
+                // The words in any order; closer ones rank higher when the best hits are rescored.
+                Analyzer::Ja | Analyzer::En => {
+                    self.nearness.add(field, terms.clone());
+                    all_words(terms)
+                }
+                // Readings only join spelling variants: their word order is left to `ja`.
+                Analyzer::JaReading | Analyzer::CjkBigram => all_words(terms),
             };
-            let field_query = words_query(field, &terms, shape);
-            alternatives.push((
+            words.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+        }
+        if let Some((field, bigrams, weight)) = substring {
+            let otherwise =
+                BooleanQuery::new(words.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+            let query = SubstringQuery::new(field, bigrams, otherwise);
+            words.push((
                 Occur::Should,
-                Box::new(BoostQuery::new(field_query, weight)),
+                Box::new(BoostQuery::new(Box::new(query), weight)),
             ));
         }
-        if alternatives.is_empty() {
+        if words.is_empty() {
             return Ok(Box::new(EmptyQuery));
         }
-        Ok(Box::new(BooleanQuery::new(alternatives)))
+        Ok(Box::new(BooleanQuery::new(words)))
     }
 }
 
-/// How a word's terms must occur in a field.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Shape {
-    /// In sequence (gaps where stop words were).
-    Phrase,
-    /// All of them, anywhere.
-    AllWords,
-    /// All of them, the exact sequence and near sequences scoring higher.
-    AllWordsNearFirst,
-}
-
-/// The query for one word's terms in one field.
-fn words_query(field: Field, terms: &[crate::analysis::Term], shape: Shape) -> Box<dyn Query> {
-    let term = |t: &crate::analysis::Term| Term::from_field_text(field, &t.text);
-    if terms.len() == 1 {
-        return Box::new(TermQuery::new(
-            term(&terms[0]),
-            IndexRecordOption::WithFreqs,
-        ));
-    }
-    let first = terms[0].position;
-    let with_offsets: Vec<(usize, Term)> = terms
-        .iter()
-        .map(|t| (t.position - first, term(t)))
-        .collect();
-    let phrase = || Box::new(PhraseQuery::new_with_offset(with_offsets.clone())) as Box<dyn Query>;
-    if shape == Shape::Phrase {
-        return phrase();
-    }
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+/// A word's terms in one field, each with its offset from the first (gaps where stop words were).
+fn with_offsets(field: Field, terms: &[crate::analysis::Term]) -> Vec<(u32, Term)> {
+    let first = terms.first().map_or(0, |t| t.position);
+    terms
         .iter()
         .map(|t| {
             (
-                Occur::Must,
-                Box::new(TermQuery::new(term(t), IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                (t.position - first) as u32,
+                Term::from_field_text(field, &t.text),
             )
         })
+        .collect()
+}
+
+/// All of the terms, anywhere in the field.
+fn all_words(terms: Vec<(u32, Term)>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = terms
+        .into_iter()
+        .map(|(_, term)| {
+            let query = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            (Occur::Must, Box::new(query) as Box<dyn Query>)
+        })
         .collect();
-    if shape == Shape::AllWordsNearFirst {
-        clauses.push((Occur::Should, Box::new(BoostQuery::new(phrase(), 2.0))));
-        let near = PhraseQuery::new_with_offset_and_slop(with_offsets.clone(), 4);
-        clauses.push((Occur::Should, Box::new(near)));
+    if clauses.len() == 1 {
+        return clauses.pop().expect("one").1;
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// The terms in sequence.
+fn phrase(terms: Vec<(u32, Term)>) -> Box<dyn Query> {
+    if terms.len() == 1 {
+        return all_words(terms);
+    }
+    let terms = terms.into_iter().map(|(o, t)| (o as usize, t)).collect();
+    Box::new(PhraseQuery::new_with_offset(terms))
 }
