@@ -53,7 +53,19 @@ fn main() {
                 .arg(&index)
                 .arg("--rebuild"),
         );
-        let clauses = export_clauses(&binary, &index, &out_dir.join(format!("clauses-{n}.jsonl")));
+        let clauses_dir = out_dir.join(format!("clauses-{n}"));
+        fs::create_dir_all(&clauses_dir).unwrap();
+        let clauses = export_clauses(&binary, &index, &clauses_dir.join("clauses.jsonl"));
+        // The same clauses the peers load, through joubun's JSON Lines input.
+        let clauses_index = out_dir.join(format!("index-{n}-clauses"));
+        let (clauses_took, clauses_rss) = timed(
+            Command::new(&binary)
+                .arg("index")
+                .arg(&clauses_dir)
+                .arg("--index")
+                .arg(&clauses_index)
+                .arg("--rebuild"),
+        );
         let index_bytes = dir_size(&index);
         let text_mb = clauses.iter().map(String::len).sum::<usize>() as f64 / 1e6;
         writeln!(
@@ -72,6 +84,16 @@ fn main() {
             clauses.len() as f64 / took.as_secs_f64(),
             mb(rss),
             index_bytes as f64 / 1e6
+        )
+        .unwrap();
+        writeln!(
+            report,
+            "| joubun (the same clauses as JSON Lines → index, 2 threads) | {:.1} s | {:.1} | {:.0} | {} | {:.0} MB |",
+            clauses_took.as_secs_f64(),
+            text_mb / clauses_took.as_secs_f64(),
+            clauses.len() as f64 / clauses_took.as_secs_f64(),
+            mb(clauses_rss),
+            dir_size(&clauses_index) as f64 / 1e6
         )
         .unwrap();
         let peers = peers(&out_dir, n, &clauses);

@@ -124,12 +124,18 @@ pub fn parse(
     facts: Option<&FileFacts>,
     emit: impl FnMut(Clause, Explanation),
 ) -> Vec<String> {
-    if source.rel_path.to_ascii_lowercase().ends_with(".jsonl") {
-        parse_jsonl(source, facts, emit)
+    if is_jsonl(&source.rel_path) {
+        let lines = source.text.lines().map(|l| Ok(l.to_string()));
+        parse_jsonl(&source.rel_path, lines, facts, emit)
     } else {
         parse_document(source, facts, emit);
         Vec::new()
     }
+}
+
+/// Whether the file at `path` is a JSON Lines file of clauses.
+pub fn is_jsonl(path: &str) -> bool {
+    path.to_ascii_lowercase().ends_with(".jsonl")
 }
 
 /// A clause as a JSON Lines corpus gives it: only `text` is required; what is missing is inferred.
@@ -152,17 +158,26 @@ struct GivenClause {
 /// Labels the pre-segmented clauses of a JSON Lines document (`.jsonl`): given fields are kept, missing
 /// ones inferred as for any clause. Returns the lines that could not be read, with the reason.
 pub fn parse_jsonl(
-    source: &SourceDoc,
+    rel_path: &str,
+    lines: impl IntoIterator<Item = Result<String, String>>,
     facts: Option<&FileFacts>,
     mut emit: impl FnMut(Clause, Explanation),
 ) -> Vec<String> {
-    let stem = Path::new(&source.rel_path)
+    let stem = Path::new(rel_path)
         .with_extension("")
         .to_string_lossy()
         .replace(['#', ' '], "_");
     let mut problems = Vec::new();
-    for (i, line) in source.text.lines().enumerate() {
+    for (i, line) in lines.into_iter().enumerate() {
         let number = i + 1;
+        let line = match line {
+            Ok(line) => line,
+            Err(reason) => {
+                problems.push(format!("line {number}: {reason}"));
+                continue;
+            }
+        };
+        let line = line.trim_start_matches('\u{feff}').trim_end_matches('\r');
         if line.trim().is_empty() {
             continue;
         }
@@ -194,7 +209,7 @@ pub fn parse_jsonl(
         };
         let clause = Clause {
             id: given.id.unwrap_or_else(|| format!("{stem}#{number}")),
-            doc: source.rel_path.clone(),
+            doc: rel_path.to_string(),
             company: given
                 .company
                 .or_else(|| facts.and_then(|f| f.company.clone())),

@@ -18,11 +18,11 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::analysis::{self, ANALYSIS_VERSION, Analyzer};
 use crate::classify::Lang;
-use crate::clause::{Clause, CorpusConfig, parse};
+use crate::clause::{Clause, CorpusConfig, is_jsonl, parse, parse_jsonl};
 use crate::corpus::{self, Skipped, WalkOptions};
 
 /// Bumped whenever the fields below change; an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const META_FILE: &str = "joubun.json";
 /// The fingerprint of every indexed file: only indexing reads it, so searches need not parse it.
@@ -192,7 +192,7 @@ pub struct Fields {
     pub json: Field,
     /// Text through `ja`, with positions.
     pub text_ja: Field,
-    /// Text through `ja_reading`.
+    /// Text through `ja_reading`, without positions.
     pub text_reading: Field,
     /// Text through `cjk_bigram`, with positions.
     pub text_bigram: Field,
@@ -256,10 +256,16 @@ pub const FACETS: [&str; 5] = ["type", "company", "jurisdiction", "lang", "cites
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |analyzer: Analyzer| {
+        // Readings only join spelling variants of words found anyway: their order is never asked, and
+        // not recording it saves a tenth of indexing.
+        let record = match analyzer {
+            Analyzer::JaReading => IndexRecordOption::WithFreqs,
+            _ => IndexRecordOption::WithFreqsAndPositions,
+        };
         TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(analyzer.name())
-                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+                .set_index_option(record),
         )
     };
     let facet = || FacetOptions::default();
@@ -548,37 +554,55 @@ pub fn update(
         .extend(walk_skipped.into_iter().map(|s| (s.path, s.reason)));
     let mut seen = BTreeMap::new();
     for file in &files {
-        let bytes = match fs::read(file) {
-            Ok(bytes) => bytes,
+        let rel = corpus::relative(file, corpus_root);
+        // Clauses segmented elsewhere can come by the million: they are streamed a line at a time.
+        let jsonl = is_jsonl(&rel);
+        let read = if jsonl {
+            fingerprint_file(file).map(|hash| (hash, None))
+        } else {
+            fs::read(file).map(|bytes| (fingerprint(&bytes), Some(bytes)))
+        };
+        let (hash, bytes) = match read {
+            Ok((hash, bytes)) => (format!("{hash:016x}"), bytes),
             Err(e) => {
                 report.skipped.push((file.clone(), e.to_string()));
                 continue;
             }
         };
-        let rel = corpus::relative(file, corpus_root);
-        let hash = format!("{:016x}", fingerprint(&bytes));
         seen.insert(rel.clone(), hash.clone());
         if known.get(&rel) == Some(&hash) {
             report.unchanged += 1;
             continue;
         }
         writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
-        report.bytes += bytes.len() as u64;
-        let source = match corpus::decode_document(bytes, file, corpus_root) {
-            Ok(source) => source,
-            Err(Skipped { path, reason }) => {
-                report.skipped.push((path, reason));
-                seen.remove(&rel);
-                continue;
-            }
-        };
         let mut failure = None;
-        let problems = parse(&source, config.files.get(&rel), |clause, _| {
+        let mut add = |clause: Clause, _| {
             if failure.is_none() {
                 failure = writer.add_document(index.document(&clause)).err();
                 report.clauses += 1;
             }
-        });
+        };
+        let facts = config.files.get(&rel);
+        let problems = match bytes {
+            None => {
+                report.bytes += fs::metadata(file).map_or(0, |m| m.len());
+                match fs::File::open(file) {
+                    Ok(f) => parse_jsonl(&rel, jsonl_lines(f), facts, &mut add),
+                    Err(e) => vec![e.to_string()],
+                }
+            }
+            Some(bytes) => {
+                report.bytes += bytes.len() as u64;
+                match corpus::decode_document(bytes, file, corpus_root) {
+                    Ok(source) => parse(&source, facts, &mut add),
+                    Err(Skipped { path, reason }) => {
+                        report.skipped.push((path, reason));
+                        seen.remove(&rel);
+                        continue;
+                    }
+                }
+            }
+        };
         if let Some(e) = failure {
             return Err(corrupt(e));
         }
@@ -618,9 +642,50 @@ fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
     fs::rename(tmp, path)
 }
 
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
 /// A 64-bit FNV-1a hash: enough to notice that a file changed.
 fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+    fingerprint_more(FNV_START, bytes)
+}
+
+fn fingerprint_more(hash: u64, bytes: &[u8]) -> u64 {
+    bytes.iter().fold(hash, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// [`fingerprint`] of a file read in pieces, never whole.
+fn fingerprint_file(path: &Path) -> std::io::Result<u64> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut buffer = vec![0; 1 << 20];
+    let mut hash = FNV_START;
+    loop {
+        match file.read(&mut buffer)? {
+            0 => return Ok(hash),
+            n => hash = fingerprint_more(hash, &buffer[..n]),
+        }
+    }
+}
+
+/// The lines of a JSON Lines file, each either text or why it cannot be read; a read error ends them.
+fn jsonl_lines(file: fs::File) -> impl Iterator<Item = Result<String, String>> {
+    use std::io::BufRead;
+    let mut failed = false;
+    std::io::BufReader::with_capacity(1 << 20, file)
+        .split(b'\n')
+        .map_while(move |line| {
+            if failed {
+                return None;
+            }
+            Some(match line {
+                Ok(bytes) => String::from_utf8(bytes)
+                    .map_err(|_| "not UTF-8 (JSON Lines files are UTF-8)".to_string()),
+                Err(e) => {
+                    failed = true;
+                    Err(e.to_string())
+                }
+            })
+        })
 }

@@ -454,6 +454,10 @@ impl Builder<'_> {
         let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut substring = None;
         for (field, analyzer, weight) in targets {
+            // Readings have no positions, and an exact phrase means its spelling anyway.
+            if exact && analyzer == Analyzer::JaReading {
+                continue;
+            }
             let terms = analyzer.analyze(&literal.phrase, false);
             if terms.is_empty() {
                 continue;
