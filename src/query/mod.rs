@@ -488,6 +488,10 @@ impl Builder<'_> {
             words.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
         }
         if let Some((field, bigrams, weight)) = substring {
+            // The very string, in sequence, ranks above its words merely near each other.
+            if !exact {
+                self.nearness.add(field, bigrams.clone());
+            }
             let otherwise =
                 BooleanQuery::new(words.iter().map(|(o, q)| (*o, q.box_clone())).collect());
             let query = SubstringQuery::new(field, bigrams, otherwise);

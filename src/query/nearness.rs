@@ -29,8 +29,8 @@ impl Nearness {
         }
     }
 
-    /// Multiplies the score of each of the first [`WINDOW`] hits by up to 2 (the words in sequence),
-    /// less the further apart they stand, and sorts those hits again.
+    /// Raises the score of each of the first [`WINDOW`] hits by how near each group's terms stand
+    /// (×2 for one group in sequence, less the further apart; groups add up), and sorts them again.
     pub fn rescore(
         &self,
         searcher: &Searcher,
@@ -73,7 +73,7 @@ impl Nearness {
                         }
                     }
                     if all_present && let Some(gap) = smallest_gap(&offsets, &positions) {
-                        bonus[i] = f32::max(bonus[i], 1.0 / (1.0 + gap as f32));
+                        bonus[i] += 1.0 / (1.0 + gap as f32);
                     }
                 }
             }

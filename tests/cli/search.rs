@@ -434,6 +434,21 @@ fn exports_hold_every_match_and_round_trip() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot write /no/such/dir/x.csv"));
+    // A full disk, where the system has one to show (/dev/full): a clear error and exit 2.
+    if let Ok(full) = std::fs::File::create("/dev/full") {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_joubun"))
+            .args(["export", "--format", "csv", "--index"])
+            .arg(index)
+            .stdout(full)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("cannot write") && stderr.contains("No space left"),
+            "{stderr}"
+        );
+    }
     let leftovers: Vec<_> = std::fs::read_dir(index)
         .unwrap()
         .flatten()
@@ -531,7 +546,12 @@ fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
         r#"{"id":"opp#7","text":"We use cookies for analytics.","type":"cookies","heading":"Cookies","lang":"en"}"#,
         r#"{"title":"no text"}"#,
     ];
-    std::fs::write(corpus.join("clauses.jsonl"), lines.join("\n")).unwrap();
+    // A BOM, CRLF line ends and a line that is not UTF-8 (files are streamed a line at a time).
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(lines.join("\r\n").as_bytes());
+    bytes.extend(b"\r\n\x80\xFFbroken\r\n");
+    bytes.extend(r#"{"text":"利用目的を変更します。"}"#.as_bytes());
+    std::fs::write(corpus.join("clauses.jsonl"), bytes).unwrap();
     let index = dir.path().join("index");
     let out = succeed(
         joubun()
@@ -543,10 +563,11 @@ fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("clauses.jsonl: line 2:")
-            && stderr.contains("clauses.jsonl: line 4: missing field `text`"),
+            && stderr.contains("clauses.jsonl: line 4: missing field `text`")
+            && stderr.contains("clauses.jsonl: line 5: not UTF-8"),
         "{stderr}"
     );
-    assert!(stderr.contains("2 clauses"), "{stderr}");
+    assert!(stderr.contains("3 clauses"), "{stderr}");
     let (hits, _) = search(&index, &["第三者提供"]);
     assert_eq!(
         (
