@@ -558,12 +558,12 @@ pub fn update(
         // Clauses segmented elsewhere can come by the million: they are streamed a line at a time.
         let jsonl = is_jsonl(&rel);
         let read = if jsonl {
-            fingerprint_file(file).map(|hash| (hash, None))
+            fingerprint_file(file).map(|(hash, len)| (hash, len, None))
         } else {
-            fs::read(file).map(|bytes| (fingerprint(&bytes), Some(bytes)))
+            fs::read(file).map(|bytes| (fingerprint(&bytes), bytes.len() as u64, Some(bytes)))
         };
-        let (hash, bytes) = match read {
-            Ok((hash, bytes)) => (format!("{hash:016x}"), bytes),
+        let (hash, len, bytes) = match read {
+            Ok((hash, len, bytes)) => (format!("{hash:016x}"), len, bytes),
             Err(e) => {
                 report.skipped.push((file.clone(), e.to_string()));
                 continue;
@@ -575,6 +575,7 @@ pub fn update(
             continue;
         }
         writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
+        report.bytes += len;
         let mut failure = None;
         let mut add = |clause: Clause, _| {
             if failure.is_none() {
@@ -584,24 +585,18 @@ pub fn update(
         };
         let facts = config.files.get(&rel);
         let problems = match bytes {
-            None => {
-                report.bytes += fs::metadata(file).map_or(0, |m| m.len());
-                match fs::File::open(file) {
-                    Ok(f) => parse_jsonl(&rel, jsonl_lines(f), facts, &mut add),
-                    Err(e) => vec![e.to_string()],
+            None => match fs::File::open(file) {
+                Ok(f) => parse_jsonl(&rel, jsonl_lines(f), facts, &mut add),
+                Err(e) => vec![e.to_string()],
+            },
+            Some(bytes) => match corpus::decode_document(bytes, file, corpus_root) {
+                Ok(source) => parse(&source, facts, &mut add),
+                Err(Skipped { path, reason }) => {
+                    report.skipped.push((path, reason));
+                    seen.remove(&rel);
+                    continue;
                 }
-            }
-            Some(bytes) => {
-                report.bytes += bytes.len() as u64;
-                match corpus::decode_document(bytes, file, corpus_root) {
-                    Ok(source) => parse(&source, facts, &mut add),
-                    Err(Skipped { path, reason }) => {
-                        report.skipped.push((path, reason));
-                        seen.remove(&rel);
-                        continue;
-                    }
-                }
-            }
+            },
         };
         if let Some(e) = failure {
             return Err(corrupt(e));
@@ -655,16 +650,19 @@ fn fingerprint_more(hash: u64, bytes: &[u8]) -> u64 {
     })
 }
 
-/// [`fingerprint`] of a file read in pieces, never whole.
-fn fingerprint_file(path: &Path) -> std::io::Result<u64> {
+/// [`fingerprint`] and length of a file read in pieces, never whole.
+fn fingerprint_file(path: &Path) -> std::io::Result<(u64, u64)> {
     use std::io::Read;
     let mut file = fs::File::open(path)?;
     let mut buffer = vec![0; 1 << 20];
-    let mut hash = FNV_START;
+    let (mut hash, mut len) = (FNV_START, 0);
     loop {
         match file.read(&mut buffer)? {
-            0 => return Ok(hash),
-            n => hash = fingerprint_more(hash, &buffer[..n]),
+            0 => return Ok((hash, len)),
+            n => {
+                hash = fingerprint_more(hash, &buffer[..n]);
+                len += n as u64;
+            }
         }
     }
 }

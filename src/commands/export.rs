@@ -45,6 +45,15 @@ struct Row<'a> {
     score: f32,
 }
 
+/// One match as a JSON object: the clause fields and its score.
+fn write_row(out: impl Write, hit: &Hit) -> std::io::Result<()> {
+    let row = Row {
+        clause: &hit.clause,
+        score: hit.score,
+    };
+    Ok(serde_json::to_writer(out, &row)?)
+}
+
 /// Runs `joubun export`.
 pub fn run(args: &ExportArgs) -> Result<Outcome> {
     let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
@@ -98,13 +107,7 @@ fn write_all(
             total
         }
         ExportFormat::Jsonl => search.each_match(index, |hit| {
-            serde_json::to_writer(
-                &mut *out,
-                &Row {
-                    clause: &hit.clause,
-                    score: hit.score,
-                },
-            )?;
+            write_row(&mut *out, &hit)?;
             tick(&mut written, progress);
             writeln!(out)
         })?,
@@ -112,13 +115,7 @@ fn write_all(
             out.write_all(b"[")?;
             let total = search.each_match(index, |hit| {
                 out.write_all(if written == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(
-                    &mut *out,
-                    &Row {
-                        clause: &hit.clause,
-                        score: hit.score,
-                    },
-                )?;
+                write_row(&mut *out, &hit)?;
                 tick(&mut written, progress);
                 Ok(())
             })?;

@@ -52,12 +52,9 @@ fn explain_unknown_values(index: &crate::index::ClauseIndex, args: &FilterArgs) 
             continue;
         }
         let existing = crate::query::facet_values(index, name)?;
+        let known = Vec::from_iter(existing.iter().map(String::as_str)).join(", ");
         for value in values.iter().filter(|v| !existing.contains(*v)) {
-            let known: Vec<&str> = existing.iter().map(String::as_str).collect();
-            eprintln!(
-                "joubun: no clause has {name} {value:?}; known values: {}",
-                known.join(", ")
-            );
+            eprintln!("joubun: no clause has {name} {value:?}; known values: {known}");
         }
     }
     Ok(())

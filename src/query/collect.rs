@@ -174,13 +174,19 @@ impl FacetColumn {
         let mut counts = ords.iter().map(|&o| self.counts[o as usize]);
         let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
             let n = counts.next().unwrap_or(0);
-            // A facet is its path's parts joined by NUL; ours have one part.
-            if let Ok(value) = std::str::from_utf8(bytes) {
-                values.push((value.replace('\0', "/"), n));
+            if let Some(value) = facet_value(bytes) {
+                values.push((value, n));
             }
         });
         values
     }
+}
+
+/// A facet as its dictionary stores it (the parts of its path joined by NUL) as the value users see.
+pub fn facet_value(encoded: &[u8]) -> Option<String> {
+    std::str::from_utf8(encoded)
+        .ok()
+        .map(|v| v.replace('\0', "/"))
 }
 
 impl<C: SegmentCollector> SegmentResults<C> {

@@ -316,9 +316,7 @@ pub fn facet_values(
             .stream()
             .map_err(|e| QueryError::Search(e.into()))?;
         while terms.advance() {
-            if let Ok(facet) = Facet::from_encoded(terms.key().to_vec()) {
-                values.insert(facet.to_path().join("/"));
-            }
+            values.extend(collect::facet_value(terms.key()));
         }
     }
     Ok(values)

@@ -57,9 +57,9 @@ impl Nearness {
                     );
                 }
                 let offsets: Vec<u32> = terms.iter().map(|(o, _)| *o).collect();
+                positions.resize_with(terms.len(), Vec::new);
                 for &i in chunk {
                     let doc = hits[i].1.doc_id;
-                    positions.resize_with(terms.len(), Vec::new);
                     let mut all_present = true;
                     for (p, out) in postings.iter_mut().zip(positions.iter_mut()) {
                         out.clear();

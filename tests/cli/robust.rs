@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use predicates::prelude::*;
 
-use crate::util::{corpus, joubun, json_lines, succeed};
+use crate::util::{corpus, index_into, joubun, json_lines, succeed};
 
 /// A corpus of `n` copies of the bundled policies, big enough for an index run to take a while.
 fn big_corpus(dir: &Path, n: usize) -> std::path::PathBuf {
@@ -74,13 +74,7 @@ fn a_second_writer_is_told_who_holds_the_lock_and_a_stale_lock_is_recovered() {
     holder.kill().unwrap();
     holder.wait().unwrap();
     // The holder is gone: its lock is stale and taken over.
-    succeed(
-        joubun()
-            .arg("index")
-            .arg(corpus())
-            .arg("--index")
-            .arg(&index),
-    );
+    index_into(corpus(), &index);
     assert!(!index.join("joubun.lock").exists(), "the lock is released");
 }
 
@@ -89,13 +83,7 @@ fn readers_answer_during_a_write_and_a_killed_writer_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = big_corpus(dir.path(), 250);
     let index = dir.path().join("index");
-    succeed(
-        joubun()
-            .arg("index")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
-    );
+    index_into(&corpus, &index);
     let clean = ids(&index);
     assert!(clean.len() > 10_000);
 
@@ -154,13 +142,7 @@ fn readers_answer_during_a_write_and_a_killed_writer_loses_nothing() {
         );
     }
     // The next run takes over the dead writer's lock and finishes the job.
-    succeed(
-        joubun()
-            .arg("index")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
-    );
+    index_into(&corpus, &index);
     assert_eq!(ids(&index), clean);
 }
 
@@ -316,13 +298,7 @@ fn a_killed_export_leaves_no_half_written_file() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = big_corpus(dir.path(), 250);
     let index = dir.path().join("index");
-    succeed(
-        joubun()
-            .arg("index")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
-    );
+    index_into(&corpus, &index);
     let target = dir.path().join("out.csv");
     let temporaries = || -> Vec<std::path::PathBuf> {
         std::fs::read_dir(dir.path())
@@ -377,13 +353,7 @@ fn a_killed_export_leaves_no_half_written_file() {
 fn indexes_of_other_versions_say_which_and_how_to_rebuild() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
-    succeed(
-        joubun()
-            .arg("index")
-            .arg(corpus())
-            .arg("--index")
-            .arg(&index),
-    );
+    index_into(corpus(), &index);
     let meta = index.join("joubun.json");
     let original = std::fs::read_to_string(&meta).unwrap();
     let schema = format!("\"schema_version\": {}", joubun::index::SCHEMA_VERSION);
@@ -475,7 +445,7 @@ fn number_before(text: &str, unit: &str) -> Option<u64> {
 
 /// Indexes `corpus` into `index`, returning the one-line summary.
 fn index_summary(corpus: &Path, index: &Path) -> String {
-    let out = succeed(joubun().arg("index").arg(corpus).arg("--index").arg(index));
+    let out = index_into(corpus, index);
     let stderr = String::from_utf8(out.stderr).unwrap();
     stderr
         .lines()

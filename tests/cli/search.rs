@@ -6,18 +6,12 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{corpus, joubun, json_lines, succeed};
+use crate::util::{corpus, index_into, joubun, json_lines, succeed};
 
 /// An index of the bundled corpus in a temp dir of its own.
 fn bundled_index() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    succeed(
-        joubun()
-            .arg("index")
-            .arg(corpus())
-            .arg("--index")
-            .arg(dir.path()),
-    );
+    index_into(corpus(), dir.path());
     dir
 }
 
@@ -316,13 +310,7 @@ fn incremental_indexing_touches_only_what_changed() {
     }
     let index = dir.path().join("index");
     let run = || {
-        let out = succeed(
-            joubun()
-                .arg("index")
-                .arg(&corpus)
-                .arg("--index")
-                .arg(&index),
-        );
+        let out = index_into(&corpus, &index);
         String::from_utf8(out.stderr).unwrap()
     };
     assert!(run().contains("indexed 1000 files (0 unchanged, 0 removed), 1000 clauses"));
@@ -553,13 +541,7 @@ fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
     bytes.extend(r#"{"text":"利用目的を変更します。"}"#.as_bytes());
     std::fs::write(corpus.join("clauses.jsonl"), bytes).unwrap();
     let index = dir.path().join("index");
-    let out = succeed(
-        joubun()
-            .arg("index")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index),
-    );
+    let out = index_into(&corpus, &index);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
         stderr.contains("clauses.jsonl: line 2:")

@@ -39,3 +39,14 @@ pub fn json_lines(output: &std::process::Output) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
 }
+
+/// Runs `joubun index CORPUS --index INDEX`, failing the test unless it succeeded.
+pub fn index_into(corpus: impl AsRef<Path>, index: impl AsRef<Path>) -> std::process::Output {
+    succeed(
+        joubun()
+            .arg("index")
+            .arg(corpus.as_ref())
+            .arg("--index")
+            .arg(index.as_ref()),
+    )
+}
