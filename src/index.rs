@@ -22,7 +22,7 @@ use crate::clause::{Clause, CorpusConfig, is_jsonl, parse, parse_jsonl};
 use crate::corpus::{self, Skipped, WalkOptions};
 
 /// Bumped whenever the fields below change; an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 const META_FILE: &str = "joubun.json";
 /// The fingerprint of every indexed file: only indexing reads it, so searches need not parse it.
@@ -298,6 +298,8 @@ pub struct ClauseIndex {
     /// Its recorded metadata.
     pub meta: IndexMeta,
     path: PathBuf,
+    /// Made on first search, so it sees every commit made before then.
+    reader: std::sync::OnceLock<tantivy::IndexReader>,
 }
 
 impl ClauseIndex {
@@ -351,6 +353,7 @@ impl ClauseIndex {
             fields,
             meta,
             path: path.to_path_buf(),
+            reader: Default::default(),
         })
     }
 
@@ -396,6 +399,7 @@ impl ClauseIndex {
             fields,
             meta,
             path: path.to_path_buf(),
+            reader: Default::default(),
         };
         clause_index.save_meta().map_err(|e| corrupt(&e))?;
         Ok(clause_index)
@@ -411,15 +415,19 @@ impl ClauseIndex {
         serde_json::from_str(&text).ok()
     }
 
-    /// A searcher over the last commit. One command makes one search, so the reader does not watch
-    /// for new commits (that would start a thread per process).
+    /// A searcher over the last commit before the first search. One command makes one search, so the
+    /// reader does not watch for new commits (that would start a thread per process); it is kept
+    /// because opening segment readers is most of a small search's cost.
     pub fn searcher(&self) -> tantivy::Result<tantivy::Searcher> {
+        if let Some(reader) = self.reader.get() {
+            return Ok(reader.searcher());
+        }
         let reader: tantivy::IndexReader = self
             .index
             .reader_builder()
             .reload_policy(tantivy::ReloadPolicy::Manual)
             .try_into()?;
-        Ok(reader.searcher())
+        Ok(self.reader.get_or_init(|| reader).searcher())
     }
 
     /// The tantivy document for one clause.
@@ -444,9 +452,14 @@ impl ClauseIndex {
                 d.add_facet(f.jurisdiction, facet);
             }
         }
-        if let Some(company) = &clause.company {
-            d.add_facet(f.company, Facet::from_path([company.as_str()]));
-        }
+        // A clause with no company still gets a value, the root facet (counted as none): a column with
+        // a value in every clause is read without the rank lookup that gaps need, a tenth of a search
+        // that counts a hundred thousand hits.
+        let company = clause
+            .company
+            .as_deref()
+            .map_or_else(Facet::root, |c| Facet::from_path([c]));
+        d.add_facet(f.company, company);
         d.add_facet(f.lang, Facet::from_path([clause.lang.code()]));
         for cite in &clause.cites {
             d.add_facet(f.cites, Facet::from_path([cite.as_str()]));

@@ -13,9 +13,14 @@ use super::{Outcome, stdout};
 /// Characters of context shown around the first highlight.
 const SNIPPET_CHARS: usize = 120;
 
+/// Values of each facet summarised under the hits, the most frequent (Elasticsearch's terms
+/// aggregation shows ten too); `joubun facets` lists them all.
+const SUMMARY_VALUES: usize = 10;
+
 /// Runs `joubun search`.
 pub fn run(args: &SearchArgs) -> Result<Outcome> {
     let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
+    let search = search.top_facet_values(SUMMARY_VALUES);
     if args.by.is_some() {
         return by_article(&index, &search, args);
     }
@@ -212,11 +217,7 @@ fn print_human(
         if counts.is_empty() {
             continue;
         }
-        let shown: Vec<String> = counts
-            .iter()
-            .take(8)
-            .map(|(v, n)| format!("{v} {n}"))
-            .collect();
+        let shown: Vec<String> = counts.iter().map(|(v, n)| format!("{v} {n}")).collect();
         writeln!(out, "  {name}: {}", shown.join(", "))?;
     }
     Ok(())

@@ -4,7 +4,8 @@
 //! Facet values are read in blocks of documents, which tantivy's columns answer far faster than one
 //! document at a time; the facet dictionary is read once per segment, for the values counted only.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::StrColumn;
@@ -30,6 +31,8 @@ pub struct Results {
 pub struct ResultsCollector<T> {
     /// Ranks the best hits.
     pub top: T,
+    /// How many values of each facet to keep, the most frequent.
+    pub facet_values: usize,
 }
 
 impl<T> Collector for ResultsCollector<T>
@@ -71,21 +74,18 @@ where
     fn merge_fruits(&self, fruits: Vec<SegmentFruit<T::Child>>) -> tantivy::Result<Results> {
         let mut tops = Vec::with_capacity(fruits.len());
         let mut total = 0;
-        let mut merged: Vec<Vec<(String, u64)>> = vec![Vec::new(); FACETS.len()];
+        let mut harvests: Vec<Vec<Harvest>> = vec![Vec::new(); FACETS.len()];
         for (top, n, facets) in fruits {
             tops.push(top);
             total += n;
-            for (counts, values) in merged.iter_mut().zip(facets) {
-                *counts = merge_sorted(std::mem::take(counts), values);
+            for (all, harvest) in harvests.iter_mut().zip(facets) {
+                all.push(harvest);
             }
         }
         let facets = FACETS
             .iter()
-            .zip(merged)
-            .map(|(name, mut values)| {
-                values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                (name.to_string(), values)
-            })
+            .zip(harvests)
+            .map(|(name, segments)| (name.to_string(), merge_counts(&segments, self.facet_values)))
             .collect();
         Ok(Results {
             top: self.top.merge_fruits(tops)?,
@@ -95,38 +95,65 @@ where
     }
 }
 
-/// Adds two lists of (value, count) sorted by value, as every segment's dictionary lists them: a
-/// walk down both, with no hashing of thousands of company names.
-fn merge_sorted(a: Vec<(String, u64)>, b: Vec<(String, u64)>) -> Vec<(String, u64)> {
-    if a.is_empty() {
-        return b;
-    }
-    let mut out = Vec::with_capacity(a.len().max(b.len()));
-    let (mut a, mut b) = (a.into_iter().peekable(), b.into_iter().peekable());
-    loop {
-        let next = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => match x.0.cmp(&y.0) {
-                std::cmp::Ordering::Less => a.next(),
-                std::cmp::Ordering::Greater => b.next(),
-                std::cmp::Ordering::Equal => {
-                    let (value, n) = a.next().expect("peeked");
-                    let m = b.next().expect("peeked").1;
-                    Some((value, n + m))
-                }
-            },
-            (Some(_), None) => a.next(),
-            (None, Some(_)) => b.next(),
-            (None, None) => return out,
-        };
-        out.extend(next);
+/// One segment's counted values of a facet, in dictionary order: the values' bytes side by side, so
+/// a segment's thousands of company names cost one allocation, and only merged values become strings.
+#[derive(Clone, Default)]
+pub struct Harvest {
+    bytes: Vec<u8>,
+    /// Where each value ends in `bytes`, and its count.
+    ends: Vec<(usize, u64)>,
+}
+
+impl Harvest {
+    fn entries(&self) -> impl Iterator<Item = (&[u8], u64)> {
+        let mut start = 0;
+        self.ends.iter().map(move |&(end, n)| {
+            let value = &self.bytes[start..end];
+            start = end;
+            (value, n)
+        })
     }
 }
 
-type SegmentFruit<C> = (
-    <C as SegmentCollector>::Fruit,
-    usize,
-    Vec<Vec<(String, u64)>>,
-);
+/// The `keep` most frequent values over all segments, most frequent first. Each segment lists its
+/// values sorted, as its dictionary does, so one walk down all the lists at once adds up each value
+/// with no hashing of thousands of company names, and only the values kept become strings.
+fn merge_counts(segments: &[Harvest], keep: usize) -> FacetCounts {
+    let mut lists: Vec<_> = segments.iter().map(|s| s.entries().peekable()).collect();
+    // The next value of every list, smallest on top.
+    let mut next: BinaryHeap<Reverse<(&[u8], usize)>> = lists
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, list)| Some(Reverse((list.peek()?.0, i))))
+        .collect();
+    // The best values so far, the worst of them on top: fewest clauses, then last by name.
+    let mut best: BinaryHeap<(Reverse<u64>, &[u8])> = BinaryHeap::new();
+    while let Some(Reverse((value, _))) = next.peek().copied() {
+        let mut count = 0;
+        while let Some(Reverse((v, i))) = next.peek().copied()
+            && v == value
+        {
+            next.pop();
+            count += lists[i].next().map_or(0, |(_, n)| n);
+            if let Some(&(v, _)) = lists[i].peek() {
+                next.push(Reverse((v, i)));
+            }
+        }
+        // The root facet stands for no value.
+        if !value.is_empty() {
+            best.push((Reverse(count), value));
+            if best.len() > keep {
+                best.pop();
+            }
+        }
+    }
+    best.into_sorted_vec()
+        .into_iter()
+        .filter_map(|(Reverse(n), value)| Some((facet_value(value)?, n)))
+        .collect()
+}
+
+type SegmentFruit<C> = (<C as SegmentCollector>::Fruit, usize, Vec<Harvest>);
 
 /// [`ResultsCollector`] within one segment.
 pub struct SegmentResults<C> {
@@ -162,30 +189,31 @@ impl FacetColumn {
         }
     }
 
-    /// The counted values, by name.
-    fn harvest(self) -> Vec<(String, u64)> {
+    /// The counted values.
+    fn harvest(self) -> Harvest {
+        let mut harvest = Harvest::default();
         let Some(column) = self.column else {
-            return Vec::new();
+            return harvest;
         };
         let ords: Vec<u64> = (0..self.counts.len() as u64)
             .filter(|&o| self.counts[o as usize] > 0)
             .collect();
-        let mut values = Vec::with_capacity(ords.len());
         let mut counts = ords.iter().map(|&o| self.counts[o as usize]);
         let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
+            harvest.bytes.extend_from_slice(bytes);
             let n = counts.next().unwrap_or(0);
-            if let Some(value) = facet_value(bytes) {
-                values.push((value, n));
-            }
+            harvest.ends.push((harvest.bytes.len(), n));
         });
-        values
+        harvest
     }
 }
 
-/// A facet as its dictionary stores it (the parts of its path joined by NUL) as the value users see.
+/// A facet as its dictionary stores it (the parts of its path joined by NUL) as the value users see;
+/// none for the root facet, which stands for a missing value.
 pub fn facet_value(encoded: &[u8]) -> Option<String> {
     std::str::from_utf8(encoded)
         .ok()
+        .filter(|v| !v.is_empty())
         .map(|v| v.replace('\0', "/"))
 }
 
@@ -214,5 +242,38 @@ impl<C: SegmentCollector> SegmentCollector for SegmentResults<C> {
         self.count_block();
         let facets = self.facets.into_iter().map(FacetColumn::harvest).collect();
         (self.top.harvest(), self.total, facets)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn harvest(values: &[(&str, u64)]) -> Harvest {
+        let mut h = Harvest::default();
+        for (value, n) in values {
+            h.bytes.extend_from_slice(value.as_bytes());
+            h.ends.push((h.bytes.len(), *n));
+        }
+        h
+    }
+
+    #[test]
+    fn counts_add_up_across_segments_most_frequent_first() {
+        let segments = [
+            harvest(&[("", 9), ("A社", 1), ("B社", 2), ("US\0CA", 1)]),
+            harvest(&[("B社", 1), ("C社", 5)]),
+            harvest(&[]),
+            harvest(&[("A社", 2), ("C社", 1), ("US\0CA", 2)]),
+        ];
+        let all = merge_counts(&segments, usize::MAX);
+        let expected = [("C社", 6), ("A社", 3), ("B社", 3), ("US/CA", 3)];
+        assert_eq!(
+            all,
+            expected.map(|(v, n)| (v.to_string(), n)).to_vec(),
+            "the root facet (no value) is not a value"
+        );
+        assert_eq!(merge_counts(&segments, 2), all[..2].to_vec());
+        assert!(merge_counts(&segments, 0).is_empty());
     }
 }

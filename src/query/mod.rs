@@ -114,6 +114,8 @@ pub struct Search {
     highlight_terms: Vec<(Analyzer, HashSet<String>)>,
     /// The words whose nearness reorders the best hits.
     nearness: Nearness,
+    /// How many values of each facet [`Search::run`] counts out, the most frequent.
+    facet_values: usize,
 }
 
 impl Search {
@@ -175,7 +177,15 @@ impl Search {
             query,
             highlight_terms,
             nearness,
+            facet_values: usize::MAX,
         })
+    }
+
+    /// Keeps only the `n` most frequent values of each facet, as a summary under the hits does:
+    /// turning thousands of company names into strings took a tenth of a search.
+    pub fn top_facet_values(mut self, n: usize) -> Search {
+        self.facet_values = n;
+        self
     }
 
     /// Runs the search: `limit` hits from `offset`, the total, and facet counts over every match.
@@ -188,6 +198,7 @@ impl Search {
         let searcher = index.searcher()?;
         let collector = ResultsCollector {
             top: TopDocs::with_limit((offset + limit).max(nearness::WINDOW)).order_by_score(),
+            facet_values: self.facet_values,
         };
         let Results {
             mut top,
@@ -490,13 +501,8 @@ impl Builder<'_> {
             if !exact {
                 self.nearness.add(field, bigrams.clone());
             }
-            let otherwise =
-                BooleanQuery::new(words.iter().map(|(o, q)| (*o, q.box_clone())).collect());
-            let query = SubstringQuery::new(field, bigrams, otherwise);
-            words.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(query), weight)),
-            ));
+            let words = BooleanQuery::new(words);
+            return Ok(Box::new(SubstringQuery::new(field, bigrams, weight, words)));
         }
         if words.is_empty() {
             return Ok(Box::new(EmptyQuery));

@@ -1,61 +1,72 @@
-//! Substring matches through the bigram field, with positions read only where they decide a match.
+//! A word's matches through the word fields, or failing them its substring through the bigram field,
+//! with positions read only where they decide a match.
 //!
 //! A phrase of bigrams is the exact substring (空港 inside 関西国際空港), but checking positions in every
 //! clause that holds all the bigrams cost more than the rest of a search. A clause that the word
-//! fields already match is a hit whatever its bigrams say, so only the others need the check.
+//! fields already match is a hit whatever its bigrams say, so only the others need the check. Both
+//! are walked once, side by side: a separate "words" query beside this one walked them twice.
 
-use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
-/// Clauses holding every bigram, where either the bigrams stand in sequence or `otherwise` matches;
-/// scored by the bigrams' BM25 where `otherwise` does not match, else 0.
+/// Clauses that `words` match, or that hold `bigrams` in sequence; scored by `words` where they
+/// match, else by the bigrams' BM25 times `weight`.
 #[derive(Clone, Debug)]
 pub struct SubstringQuery {
     field: Field,
     /// Each bigram with its offset from the first.
     bigrams: Vec<(u32, Term)>,
+    /// The bigrams' boost.
+    weight: f32,
     /// The same word through the other fields: no position check where this matches.
-    otherwise: BooleanQuery,
+    words: BooleanQuery,
 }
 
 impl SubstringQuery {
-    /// The substring whose bigrams are `bigrams` (offset, term) in `field`, checked unless `otherwise`.
-    pub fn new(field: Field, bigrams: Vec<(u32, Term)>, otherwise: BooleanQuery) -> SubstringQuery {
+    /// The substring whose bigrams are `bigrams` (offset, term) in `field`, or `words`.
+    pub fn new(
+        field: Field,
+        bigrams: Vec<(u32, Term)>,
+        weight: f32,
+        words: BooleanQuery,
+    ) -> SubstringQuery {
         SubstringQuery {
             field,
             bigrams,
-            otherwise,
+            weight,
+            words,
         }
     }
 
-    fn all_bigrams(&self) -> BooleanQuery {
-        BooleanQuery::intersection(
+    fn all_bigrams(&self) -> BoostQuery {
+        let all = BooleanQuery::intersection(
             self.bigrams
                 .iter()
                 .map(|(_, term)| {
-                    Box::new(tantivy::query::TermQuery::new(
-                        term.clone(),
-                        IndexRecordOption::WithFreqs,
-                    )) as Box<dyn Query>
+                    Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
+                        as Box<dyn Query>
                 })
                 .collect(),
-        )
+        );
+        BoostQuery::new(Box::new(all), self.weight)
     }
 }
 
 impl Query for SubstringQuery {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let unscored = EnableScoring::disabled_from_schema(scoring.schema());
         Ok(Box::new(SubstringWeight {
             candidates: self.all_bigrams().weight(scoring)?,
-            otherwise: self.otherwise.weight(unscored)?,
+            words: self.words.weight(scoring)?,
             field: self.field,
             bigrams: self.bigrams.clone(),
         }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.words.query_terms(visitor);
         for (_, term) in &self.bigrams {
             visitor(term, true);
         }
@@ -64,28 +75,30 @@ impl Query for SubstringQuery {
 
 struct SubstringWeight {
     candidates: Box<dyn Weight>,
-    otherwise: Box<dyn Weight>,
+    words: Box<dyn Weight>,
     field: Field,
     bigrams: Vec<(u32, Term)>,
 }
 
 impl Weight for SubstringWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let words = self.words.scorer(reader, boost)?;
         let inverted = reader.inverted_index(self.field)?;
         let mut postings = Vec::with_capacity(self.bigrams.len());
         for (offset, term) in &self.bigrams {
             match inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
                 Some(p) => postings.push((*offset, p)),
-                None => return Ok(Box::new(tantivy::query::EmptyScorer)),
+                // Some bigram is nowhere in this segment: only the words can match.
+                None => return Ok(words),
             }
         }
         let mut scorer = SubstringScorer {
+            words,
             candidates: self.candidates.scorer(reader, boost)?,
-            otherwise: self.otherwise.scorer(reader, 1.0)?,
             postings,
             starts: Vec::new(),
             positions: Vec::new(),
-            by_words: false,
+            doc: 0,
         };
         scorer.settle();
         Ok(Box::new(scorer))
@@ -95,48 +108,45 @@ impl Weight for SubstringWeight {
         let mut scorer = self.scorer(reader, 1.0)?;
         if scorer.seek(doc) != doc {
             return Err(TantivyError::InvalidArgument(format!(
-                "document {doc} holds no such substring"
+                "document {doc} holds neither the words nor the substring"
             )));
         }
-        Ok(Explanation::new(
-            "substring through bigrams",
-            scorer.score(),
-        ))
+        Ok(Explanation::new("words, else substring", scorer.score()))
     }
 }
 
 struct SubstringScorer {
+    words: Box<dyn Scorer>,
+    /// Clauses holding every bigram, in or out of sequence.
     candidates: Box<dyn Scorer>,
-    otherwise: Box<dyn Scorer>,
     postings: Vec<(u32, tantivy::postings::SegmentPostings)>,
     /// Scratch: where the substring could start.
     starts: Vec<u32>,
     /// Scratch: one bigram's positions.
     positions: Vec<u32>,
-    /// Whether the current clause is matched by the word fields, which then score it alone.
-    by_words: bool,
+    /// The current match.
+    doc: DocId,
 }
 
 impl SubstringScorer {
-    /// Moves on from the current candidate to the first one that is a match.
+    /// Skips the candidates before the words' next match that are not the substring, and makes the
+    /// nearer of the two the current match.
     fn settle(&mut self) -> DocId {
+        let words = self.words.doc();
         loop {
             let doc = self.candidates.doc();
-            if doc == TERMINATED || self.matches(doc) {
-                return doc;
+            // A candidate the words also match needs no check; one past them waits its turn.
+            if doc >= words || self.in_sequence(doc) {
+                break;
             }
             self.candidates.advance();
         }
+        self.doc = words.min(self.candidates.doc());
+        self.doc
     }
 
-    fn matches(&mut self, doc: DocId) -> bool {
-        if self.otherwise.doc() < doc {
-            self.otherwise.seek(doc);
-        }
-        self.by_words = self.otherwise.doc() == doc;
-        if self.by_words {
-            return true;
-        }
+    /// Whether the bigrams stand in sequence somewhere in `doc`.
+    fn in_sequence(&mut self, doc: DocId) -> bool {
         use tantivy::postings::Postings;
         for (i, (offset, postings)) in self.postings.iter_mut().enumerate() {
             if postings.doc() < doc {
@@ -166,21 +176,34 @@ impl SubstringScorer {
 
 impl DocSet for SubstringScorer {
     fn advance(&mut self) -> DocId {
-        self.candidates.advance();
+        if self.doc == TERMINATED {
+            return TERMINATED;
+        }
+        if self.words.doc() == self.doc {
+            self.words.advance();
+        }
+        if self.candidates.doc() == self.doc {
+            self.candidates.advance();
+        }
         self.settle()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        self.candidates.seek(target);
+        if self.words.doc() < target {
+            self.words.seek(target);
+        }
+        if self.candidates.doc() < target {
+            self.candidates.seek(target);
+        }
         self.settle()
     }
 
     fn doc(&self) -> DocId {
-        self.candidates.doc()
+        self.doc
     }
 
     fn size_hint(&self) -> u32 {
-        self.candidates.size_hint()
+        self.words.size_hint().max(self.candidates.size_hint())
     }
 }
 
@@ -188,8 +211,8 @@ impl Scorer for SubstringScorer {
     fn score(&mut self) -> Score {
         // Bigrams rank only the clauses words miss: scoring them for every word match as well cost a
         // sixth of a search for common words.
-        if self.by_words {
-            0.0
+        if self.words.doc() == self.doc {
+            self.words.score()
         } else {
             self.candidates.score()
         }

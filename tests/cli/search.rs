@@ -599,3 +599,47 @@ fn by_article_groups_clauses_under_their_article() {
     let lnsoft = groups.iter().find(|g| g["article"] == "第12条").unwrap();
     assert!(lnsoft["hits"].as_array().unwrap().len() >= 3);
 }
+
+#[test]
+fn summaries_keep_the_ten_commonest_values_and_facets_keep_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    // Company k has k clauses; one more clause names no company.
+    let mut lines = vec![r#"{"text":"個人情報を守ります。"}"#.to_string()];
+    for k in 1..=12 {
+        for _ in 0..k {
+            lines.push(format!(
+                r#"{{"text":"個人情報を守ります。","company":"会社{k:02}"}}"#
+            ));
+        }
+    }
+    std::fs::write(corpus.join("clauses.jsonl"), lines.join("\n")).unwrap();
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    let counts = |facets: &Value| -> Vec<(String, u64)> {
+        facets["company"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (c[0].as_str().unwrap().to_string(), c[1].as_u64().unwrap()))
+            .collect()
+    };
+    let expected: Vec<(String, u64)> = (1..=12).rev().map(|k| (format!("会社{k:02}"), k)).collect();
+
+    let (_, summary) = search(&index, &["個人情報"]);
+    assert_eq!(summary["total"], 79);
+    assert_eq!(counts(&summary["facets"]), expected[..10].to_vec());
+
+    let out = succeed(
+        joubun()
+            .args(["facets", "個人情報", "--json", "--index"])
+            .arg(&index),
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        counts(&report["facets"]),
+        expected,
+        "every company, and no empty one for the clause without"
+    );
+}
