@@ -27,7 +27,13 @@ pub const SCHEMA_VERSION: u32 = 4;
 const META_FILE: &str = "joubun.json";
 /// The fingerprint of every indexed file: only indexing reads it, so searches need not parse it.
 const FINGERPRINTS_FILE: &str = "joubun-files.json";
-const WRITER_MEMORY: usize = 100_000_000;
+/// The indexing threads' memory for segments being built, shared by both.
+const WRITER_MEMORY: usize = 64_000_000;
+/// Segments merged at once: a merge maps every segment it reads, so merging four, not tantivy's
+/// eight, keeps a 50,000-document run's peak memory down.
+const MERGE_AT_ONCE: usize = 4;
+/// Segments this large are left alone: merging them again would map hundreds of megabytes at once.
+const MERGE_MAX_DOCS: usize = 100_000;
 
 /// Errors of the index layer, each saying what to do.
 #[derive(Debug, thiserror::Error)]
@@ -557,6 +563,10 @@ pub fn update(
         .index
         .writer_with_num_threads(2, WRITER_MEMORY)
         .map_err(corrupt)?;
+    let mut merges = tantivy::indexer::LogMergePolicy::default();
+    merges.set_min_num_segments(MERGE_AT_ONCE);
+    merges.set_max_docs_before_merge(MERGE_MAX_DOCS);
+    writer.set_merge_policy(Box::new(merges));
     if empty_first {
         writer.delete_all_documents().map_err(corrupt)?;
     }
