@@ -22,7 +22,7 @@ use crate::clause::{Clause, CorpusConfig, is_jsonl, parse, parse_jsonl};
 use crate::corpus::{self, Skipped, WalkOptions};
 
 /// Bumped whenever the fields below change; an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 const META_FILE: &str = "joubun.json";
 /// The fingerprint of every indexed file: only indexing reads it, so searches need not parse it.
@@ -449,8 +449,13 @@ impl ClauseIndex {
             }
         }
         if let Some(heading) = &clause.heading {
-            d.add_text(f.heading_ja, heading);
-            d.add_text(f.heading_en, heading);
+            // Like the text, through the clause's language only: English through MeCab or Japanese
+            // through a stemmer made junk terms, and cost a tenth of indexing.
+            let field = match clause.lang {
+                Lang::Ja => f.heading_ja,
+                Lang::En => f.heading_en,
+            };
+            d.add_text(field, heading);
         }
         d.add_facet(f.kind, Facet::from_path([clause.kind.as_str()]));
         for j in &clause.jurisdictions {

@@ -38,6 +38,18 @@ fn inflections_carry_their_stem() {
 }
 
 #[test]
+fn a_word_seen_before_gets_the_same_form() {
+    // The first sighting of a word is judged from its dictionary fields, later ones from memory.
+    let once = terms(Analyzer::Ja, "取り扱いました");
+    let twice = terms(Analyzer::Ja, "取り扱いました。取り扱いました");
+    assert_eq!(twice, [once.clone(), once].concat());
+    assert_eq!(
+        terms(Analyzer::JaReading, "個人情報を提供し、個人情報を提供し"),
+        ["コジン", "ジョウホウ", "テイキョウ", "シ"].repeat(2)
+    );
+}
+
+#[test]
 fn katakana_long_vowel_is_stemmed() {
     assert_eq!(
         terms(Analyzer::Ja, "サーバー"),

@@ -231,11 +231,22 @@ impl ContentWords {
         if self.stop_tags.contains(key.as_str()) {
             return None;
         }
+        Some(self.form_of_rest(fields))
+    }
+
+    /// The form to index a word by, from all its dictionary fields; `None` when it has none.
+    fn form_of<'a>(&self, mut fields: DetailFields<'a>) -> Option<&'a str> {
+        fields.nth(POS_LEVELS - 1)?;
+        self.form_of_rest(fields)
+    }
+
+    /// The same, from the fields after the part of speech.
+    fn form_of_rest<'a>(&self, mut fields: DetailFields<'a>) -> Option<&'a str> {
         let wanted = match self.form {
             Form::Base => BASE_FORM,
             Form::Reading => READING,
         };
-        Some(fields.nth(wanted - POS_LEVELS).filter(|f| *f != "*"))
+        fields.nth(wanted - POS_LEVELS).filter(|f| *f != "*")
     }
 }
 
@@ -285,6 +296,14 @@ impl TokenFilter for ContentWords {
             match verdict {
                 STOP => return false,
                 KEEP_AS_WRITTEN => return true,
+                // Known to be kept: only its form is wanted, without the stop-tag test again.
+                KEEP_IN_FORM => {
+                    if let Some(form) = self.form_of(dictionary.word_details_iter(id)) {
+                        token.surface = form.into();
+                    }
+                    lowercase(&mut token.surface);
+                    return true;
+                }
                 _ => {}
             }
             let judged = self.judge(&mut key, dictionary.word_details_iter(id));
