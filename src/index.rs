@@ -22,7 +22,7 @@ use crate::clause::{Clause, CorpusConfig, is_jsonl, parse, parse_jsonl};
 use crate::corpus::{self, Skipped, WalkOptions};
 
 /// Bumped whenever the fields below change; an index of another version is refused.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 const META_FILE: &str = "joubun.json";
 /// The fingerprint of every indexed file: only indexing reads it, so searches need not parse it.
@@ -220,6 +220,10 @@ pub struct Fields {
     pub cites: Field,
     /// The policy date as YYYYMMDD, fast, for `--since`/`--until`.
     pub date: Field,
+    /// All of a clause's jurisdiction facets as one value, for counting (see [`counted_column`]).
+    pub jurisdiction_set: Field,
+    /// All of a clause's cites facets as one value, for counting.
+    pub cites_set: Field,
 }
 
 impl Fields {
@@ -258,6 +262,24 @@ impl Fields {
 /// The facets every clause has, in display order.
 pub const FACETS: [&str; 5] = ["type", "company", "jurisdiction", "lang", "cites"];
 
+/// Joins the facets of one clause in a set column.
+pub const SET_SEPARATOR: u8 = 1;
+
+/// The fast column that facet counts read for `facet`, and whether its values are sets of facets
+/// joined by [`SET_SEPARATOR`].
+///
+/// A facet with several values per clause is a multi-valued column, whose every read is a rank
+/// lookup; one value per clause, the set, is a plain read, and a few dozen distinct sets are split
+/// once per search. Every clause has a value in each column read, the empty set or the root facet
+/// for none, for the same reason.
+pub fn counted_column(facet: &str) -> (&str, bool) {
+    match facet {
+        "jurisdiction" => ("jurisdiction_set", true),
+        "cites" => ("cites_set", true),
+        other => (other, false),
+    }
+}
+
 /// Builds the schema and its field handles.
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
@@ -291,6 +313,8 @@ pub fn schema() -> (Schema, Fields) {
         lang: b.add_facet_field("lang", facet()),
         cites: b.add_facet_field("cites", facet()),
         date: b.add_u64_field("date", INDEXED | FAST),
+        jurisdiction_set: b.add_text_field("jurisdiction_set", FAST),
+        cites_set: b.add_text_field("cites_set", FAST),
     };
     (b.build(), fields)
 }
@@ -458,10 +482,14 @@ impl ClauseIndex {
             d.add_text(field, heading);
         }
         d.add_facet(f.kind, Facet::from_path([clause.kind.as_str()]));
-        for j in &clause.jurisdictions {
-            for facet in jurisdiction_facets(j) {
-                d.add_facet(f.jurisdiction, facet);
-            }
+        let jurisdictions: Vec<Facet> = clause
+            .jurisdictions
+            .iter()
+            .flat_map(|j| jurisdiction_facets(j))
+            .collect();
+        d.add_text(f.jurisdiction_set, facet_set(&jurisdictions));
+        for facet in jurisdictions {
+            d.add_facet(f.jurisdiction, facet);
         }
         // A clause with no company still gets a value, the root facet (counted as none): a column with
         // a value in every clause is read without the rank lookup that gaps need, a tenth of a search
@@ -472,8 +500,14 @@ impl ClauseIndex {
             .map_or_else(Facet::root, |c| Facet::from_path([c]));
         d.add_facet(f.company, company);
         d.add_facet(f.lang, Facet::from_path([clause.lang.code()]));
-        for cite in &clause.cites {
-            d.add_facet(f.cites, Facet::from_path([cite.as_str()]));
+        let cites: Vec<Facet> = clause
+            .cites
+            .iter()
+            .map(|c| Facet::from_path([c.as_str()]))
+            .collect();
+        d.add_text(f.cites_set, facet_set(&cites));
+        for facet in cites {
+            d.add_facet(f.cites, facet);
         }
         if let Some(date) = clause.date.as_deref().and_then(date_number) {
             d.add_u64(f.date, date);
@@ -486,6 +520,14 @@ impl ClauseIndex {
         let json = doc.get_first(self.fields.json)?.as_str()?;
         serde_json::from_str(json).ok()
     }
+}
+
+/// Facets as one value of a set column: their encoded paths, sorted, once each.
+fn facet_set(facets: &[Facet]) -> String {
+    let mut paths: Vec<&str> = facets.iter().map(Facet::encoded_str).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths.join(std::str::from_utf8(&[SET_SEPARATOR]).expect("ASCII"))
 }
 
 /// The analysers a clause's text is indexed through, by its language.

@@ -12,7 +12,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
 use super::FacetCounts;
-use crate::index::FACETS;
+use crate::index::{FACETS, SET_SEPARATOR, counted_column};
 
 /// Documents whose facet values are read together.
 const BLOCK: usize = 1024;
@@ -49,10 +49,12 @@ where
     ) -> tantivy::Result<Self::Child> {
         let mut facets = Vec::with_capacity(FACETS.len());
         for name in FACETS {
-            let column = segment.fast_fields().str(name)?;
+            let (column_name, sets) = counted_column(name);
+            let column = segment.fast_fields().str(column_name)?;
             let counts = vec![0; column.as_ref().map_or(0, |c| c.num_terms())];
             facets.push(FacetColumn {
                 column,
+                sets,
                 counts,
                 docs: Vec::new(),
                 rows: Vec::new(),
@@ -105,6 +107,25 @@ pub struct Harvest {
 }
 
 impl Harvest {
+    /// The counts of each member of the sets counted here, in order.
+    fn members(&self) -> Harvest {
+        let mut members: BTreeMap<&[u8], u64> = BTreeMap::new();
+        for (set, n) in self.entries() {
+            for member in set.split(|&b| b == SET_SEPARATOR) {
+                // The empty set holds no member.
+                if !member.is_empty() {
+                    *members.entry(member).or_default() += n;
+                }
+            }
+        }
+        let mut harvest = Harvest::default();
+        for (member, n) in members {
+            harvest.bytes.extend_from_slice(member);
+            harvest.ends.push((harvest.bytes.len(), n));
+        }
+        harvest
+    }
+
     fn entries(&self) -> impl Iterator<Item = (&[u8], u64)> {
         let mut start = 0;
         self.ends.iter().map(move |&(end, n)| {
@@ -167,6 +188,8 @@ pub struct SegmentResults<C> {
 /// One facet's column in a segment, with counts per value ordinal and reusable buffers.
 struct FacetColumn {
     column: Option<StrColumn>,
+    /// Whether each value is a set of facets (see [`counted_column`]).
+    sets: bool,
     counts: Vec<u64>,
     docs: Vec<DocId>,
     rows: Vec<u32>,
@@ -199,11 +222,15 @@ impl FacetColumn {
             .filter(|&o| self.counts[o as usize] > 0)
             .collect();
         let mut counts = ords.iter().map(|&o| self.counts[o as usize]);
+        harvest.ends.reserve(ords.len());
         let _ = column.dictionary().sorted_ords_to_term_cb(&ords, |bytes| {
             harvest.bytes.extend_from_slice(bytes);
             let n = counts.next().unwrap_or(0);
             harvest.ends.push((harvest.bytes.len(), n));
         });
+        if self.sets {
+            harvest = harvest.members();
+        }
         harvest
     }
 }
@@ -275,5 +302,15 @@ mod tests {
         );
         assert_eq!(merge_counts(&segments, 2), all[..2].to_vec());
         assert!(merge_counts(&segments, 0).is_empty());
+    }
+
+    #[test]
+    fn sets_count_once_for_each_member() {
+        let sets = harvest(&[("", 4), ("JP", 2), ("JP\u{1}US", 3), ("US\u{1}US\0CA", 5)]);
+        let members = sets.members();
+        assert_eq!(
+            members.entries().collect::<Vec<_>>(),
+            [(&b"JP"[..], 5), (&b"US"[..], 8), (&b"US\0CA"[..], 5)]
+        );
     }
 }

@@ -23,14 +23,14 @@ use tantivy::{TantivyDocument, Term};
 
 mod collect;
 mod nearness;
-mod substring;
+mod word;
 
 use crate::analysis::Analyzer;
 use crate::clause::Clause;
 use crate::index::{ClauseIndex, Fields, date_number};
 use collect::{Results, ResultsCollector};
 use nearness::Nearness;
-use substring::SubstringQuery;
+use word::{Bigrams, WordQuery};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -460,7 +460,7 @@ impl Builder<'_> {
                 return Ok(facet_query(field, &literal.phrase));
             }
         };
-        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut tiers: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut substring = None;
         for (field, analyzer, weight) in targets {
             // Readings have no positions, and an exact phrase means its spelling anyway.
@@ -482,7 +482,15 @@ impl Builder<'_> {
             let query: Box<dyn Query> = match analyzer {
                 // Bigrams mean the substring, in sequence; they are checked last, where words fail.
                 Analyzer::CjkBigram if terms.len() > 1 => {
-                    substring = Some((field, terms, weight));
+                    // The very string, in sequence, ranks above its words merely near each other.
+                    if !exact {
+                        self.nearness.add(field, terms.clone());
+                    }
+                    substring = Some(Bigrams {
+                        field,
+                        terms,
+                        weight,
+                    });
                     continue;
                 }
                 _ if exact => phrase(terms),
@@ -494,20 +502,14 @@ impl Builder<'_> {
                 // Readings only join spelling variants: their word order is left to `ja`.
                 Analyzer::JaReading | Analyzer::CjkBigram => all_words(terms),
             };
-            words.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+            tiers.push((query, weight));
         }
-        if let Some((field, bigrams, weight)) = substring {
-            // The very string, in sequence, ranks above its words merely near each other.
-            if !exact {
-                self.nearness.add(field, bigrams.clone());
-            }
-            let words = BooleanQuery::new(words);
-            return Ok(Box::new(SubstringQuery::new(field, bigrams, weight, words)));
-        }
-        if words.is_empty() {
+        if tiers.is_empty() && substring.is_none() {
             return Ok(Box::new(EmptyQuery));
         }
-        Ok(Box::new(BooleanQuery::new(words)))
+        // The most exact fields first: a clause scores by the first that matches it.
+        tiers.sort_by(|a, b| b.1.total_cmp(&a.1));
+        Ok(Box::new(WordQuery::new(tiers, substring)))
     }
 }
 

@@ -643,3 +643,25 @@ fn summaries_keep_the_ten_commonest_values_and_facets_keep_all() {
         "every company, and no empty one for the clause without"
     );
 }
+
+#[test]
+fn a_word_ranks_above_the_same_string_inside_a_compound() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let lines = [
+        r#"{"id":"compound","text":"関西国際空港に到着します。"}"#,
+        r#"{"id":"word","text":"空港で旅券を確認します。"}"#,
+        r#"{"id":"reversed","text":"港空という並びは別物です。"}"#,
+        r#"{"id":"reading","text":"クウコウで待ち合わせます。"}"#,
+    ];
+    std::fs::write(corpus.join("clauses.jsonl"), lines.join("\n")).unwrap();
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    let (hits, summary) = search(&index, &["空港"]);
+    let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    // The word itself first, then its spelling in kana (through readings), then the substring of a
+    // compound (through bigrams); bigrams out of order are no match.
+    assert_eq!(ids, ["word", "reading", "compound"], "{hits:?}");
+    assert_eq!(summary["total"], 3);
+}

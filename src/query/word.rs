@@ -1,0 +1,276 @@
+//! One query word through every field that may hold it, scored by the most exact field that does.
+//!
+//! A word is looked for as words (`ja`, `en`), as readings (`ja_reading`), and as a substring through
+//! bigrams (空港 inside 関西国際空港). A clause scores by the first of these that matches it, in that
+//! order: adding up every field's BM25 scored each clause three times over for the same word, a third
+//! of a search for a common one, and ranked no differently where words match at all.
+//!
+//! A phrase of bigrams is the exact substring, but checking positions in every clause that holds all
+//! the bigrams cost more than the rest of a search. A clause that a word field already matches is a hit
+//! whatever its bigrams say, so only the others need the check.
+
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+/// Clauses that any tier matches, or that hold `substring`'s bigrams in sequence; scored by the first
+/// tier that matches, else by the bigrams' BM25 times their weight.
+#[derive(Clone, Debug)]
+pub struct WordQuery {
+    /// The word in each word field, boosted, most exact first.
+    tiers: Vec<BoostQuery>,
+    substring: Option<Bigrams>,
+}
+
+/// A word's bigrams in one field, and how much a match through them weighs.
+#[derive(Clone, Debug)]
+pub struct Bigrams {
+    /// The bigram field.
+    pub field: Field,
+    /// Each bigram with its offset from the first.
+    pub terms: Vec<(u32, Term)>,
+    /// The boost of a match.
+    pub weight: f32,
+}
+
+impl WordQuery {
+    /// The word as `tiers` (a query and its weight each, most exact first) and, when it spans more than
+    /// one bigram, as the substring of `bigrams` in `field`.
+    pub fn new(tiers: Vec<(Box<dyn Query>, f32)>, substring: Option<Bigrams>) -> WordQuery {
+        WordQuery {
+            tiers: tiers
+                .into_iter()
+                .map(|(query, weight)| BoostQuery::new(query, weight))
+                .collect(),
+            substring,
+        }
+    }
+}
+
+impl Query for WordQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let mut tiers = Vec::with_capacity(self.tiers.len());
+        for tier in &self.tiers {
+            tiers.push(tier.weight(scoring)?);
+        }
+        let substring = match &self.substring {
+            Some(bigrams) => {
+                let all = BooleanQuery::intersection(
+                    bigrams
+                        .terms
+                        .iter()
+                        .map(|(_, term)| {
+                            Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
+                                as Box<dyn Query>
+                        })
+                        .collect(),
+                );
+                let candidates = BoostQuery::new(Box::new(all), bigrams.weight).weight(scoring)?;
+                Some((candidates, bigrams.clone()))
+            }
+            None => None,
+        };
+        Ok(Box::new(WordWeight { tiers, substring }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for tier in &self.tiers {
+            tier.query_terms(visitor);
+        }
+        for (_, term) in self.substring.iter().flat_map(|b| &b.terms) {
+            visitor(term, true);
+        }
+    }
+}
+
+struct WordWeight {
+    tiers: Vec<Box<dyn Weight>>,
+    /// Clauses with every bigram, and the bigrams.
+    substring: Option<(Box<dyn Weight>, Bigrams)>,
+}
+
+impl Weight for WordWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut tiers = Vec::with_capacity(self.tiers.len());
+        for tier in &self.tiers {
+            tiers.push(tier.scorer(reader, boost)?);
+        }
+        let mut substring = None;
+        if let Some((candidates, bigrams)) = &self.substring {
+            let inverted = reader.inverted_index(bigrams.field)?;
+            let mut postings = Vec::with_capacity(bigrams.terms.len());
+            for (offset, term) in &bigrams.terms {
+                // A bigram nowhere in this segment: only the words can match here.
+                if let Some(p) =
+                    inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
+                {
+                    postings.push((*offset, p));
+                }
+            }
+            if postings.len() == bigrams.terms.len() {
+                substring = Some(Substring {
+                    candidates: candidates.scorer(reader, boost)?,
+                    postings,
+                    starts: Vec::new(),
+                    positions: Vec::new(),
+                });
+            }
+        }
+        // Tiers with nothing here need no visiting.
+        tiers.retain(|t| t.doc() != TERMINATED);
+        let mut scorer = WordScorer {
+            tiers,
+            substring,
+            doc: 0,
+        };
+        scorer.settle();
+        Ok(Box::new(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} holds neither the word nor its substring"
+            )));
+        }
+        Ok(Explanation::new(
+            "the most exact field matching the word",
+            scorer.score(),
+        ))
+    }
+}
+
+struct WordScorer {
+    tiers: Vec<Box<dyn Scorer>>,
+    substring: Option<Substring>,
+    /// The current match.
+    doc: DocId,
+}
+
+/// The substring check of one segment.
+struct Substring {
+    /// Clauses holding every bigram, in or out of sequence.
+    candidates: Box<dyn Scorer>,
+    postings: Vec<(u32, tantivy::postings::SegmentPostings)>,
+    /// Scratch: where the substring could start.
+    starts: Vec<u32>,
+    /// Scratch: one bigram's positions.
+    positions: Vec<u32>,
+}
+
+impl WordScorer {
+    /// Makes the nearest match the current one: the tiers' nearest, or a nearer candidate that holds
+    /// the substring (candidates the tiers match too need no check; later ones wait their turn).
+    fn settle(&mut self) -> DocId {
+        let words = self
+            .tiers
+            .iter()
+            .map(|t| t.doc())
+            .min()
+            .unwrap_or(TERMINATED);
+        self.doc = words;
+        if let Some(substring) = &mut self.substring {
+            loop {
+                let doc = substring.candidates.doc();
+                if doc >= words {
+                    break;
+                }
+                if substring.in_sequence(doc) {
+                    self.doc = doc;
+                    break;
+                }
+                substring.candidates.advance();
+            }
+        }
+        self.doc
+    }
+}
+
+impl Substring {
+    /// Whether the bigrams stand in sequence somewhere in `doc`.
+    fn in_sequence(&mut self, doc: DocId) -> bool {
+        use tantivy::postings::Postings;
+        for (i, (offset, postings)) in self.postings.iter_mut().enumerate() {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            if postings.doc() != doc {
+                return false;
+            }
+            self.positions.clear();
+            postings.positions(&mut self.positions);
+            if i == 0 {
+                self.starts.clear();
+                self.starts
+                    .extend(self.positions.iter().filter_map(|p| p.checked_sub(*offset)));
+            } else {
+                let positions = &self.positions;
+                self.starts
+                    .retain(|s| positions.binary_search(&(s + *offset)).is_ok());
+            }
+            if self.starts.is_empty() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+impl DocSet for WordScorer {
+    fn advance(&mut self) -> DocId {
+        let doc = self.doc;
+        if doc == TERMINATED {
+            return TERMINATED;
+        }
+        for tier in &mut self.tiers {
+            if tier.doc() == doc {
+                tier.advance();
+            }
+        }
+        if let Some(substring) = &mut self.substring
+            && substring.candidates.doc() == doc
+        {
+            substring.candidates.advance();
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        for tier in &mut self.tiers {
+            if tier.doc() < target {
+                tier.seek(target);
+            }
+        }
+        if let Some(substring) = &mut self.substring
+            && substring.candidates.doc() < target
+        {
+            substring.candidates.seek(target);
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        let tiers = self.tiers.iter().map(|t| t.size_hint());
+        let candidates = self.substring.iter().map(|s| s.candidates.size_hint());
+        tiers.chain(candidates).max().unwrap_or(0)
+    }
+}
+
+impl Scorer for WordScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        if let Some(tier) = self.tiers.iter_mut().find(|t| t.doc() == doc) {
+            return tier.score();
+        }
+        self.substring
+            .as_mut()
+            .map_or(0.0, |s| s.candidates.score())
+    }
+}
