@@ -45,27 +45,13 @@ fn main() {
         let corpus = out_dir.join(format!("corpus-{n}"));
         let bytes = generate(&root.join("corpus"), &corpus, n);
         let index = out_dir.join(format!("index-{n}"));
-        let (took, rss) = timed(
-            Command::new(&binary)
-                .arg("index")
-                .arg(&corpus)
-                .arg("--index")
-                .arg(&index)
-                .arg("--rebuild"),
-        );
+        let (took, rss) = index_with(&binary, &corpus, &index);
         let clauses_dir = out_dir.join(format!("clauses-{n}"));
         fs::create_dir_all(&clauses_dir).unwrap();
         let clauses = export_clauses(&binary, &index, &clauses_dir.join("clauses.jsonl"));
         // The same clauses the peers load, through joubun's JSON Lines input.
         let clauses_index = out_dir.join(format!("index-{n}-clauses"));
-        let (clauses_took, clauses_rss) = timed(
-            Command::new(&binary)
-                .arg("index")
-                .arg(&clauses_dir)
-                .arg("--index")
-                .arg(&clauses_index)
-                .arg("--rebuild"),
-        );
+        let (clauses_took, clauses_rss) = index_with(&binary, &clauses_dir, &clauses_index);
         let index_bytes = dir_size(&index);
         let text_mb = clauses.iter().map(String::len).sum::<usize>() as f64 / 1e6;
         writeln!(
@@ -76,39 +62,33 @@ fn main() {
         )
         .unwrap();
         writeln!(report, "| engine | load + index | MB/s | clauses/s | peak RSS | size |\n|---|---|---|---|---|---|").unwrap();
-        writeln!(
-            report,
-            "| joubun (files → index, 2 threads) | {:.1} s | {:.1} | {:.0} | {} | {:.0} MB |",
-            took.as_secs_f64(),
-            bytes as f64 / 1e6 / took.as_secs_f64(),
-            clauses.len() as f64 / took.as_secs_f64(),
-            mb(rss),
-            index_bytes as f64 / 1e6
-        )
-        .unwrap();
-        writeln!(
-            report,
-            "| joubun (the same clauses as JSON Lines → index, 2 threads) | {:.1} s | {:.1} | {:.0} | {} | {:.0} MB |",
-            clauses_took.as_secs_f64(),
-            text_mb / clauses_took.as_secs_f64(),
-            clauses.len() as f64 / clauses_took.as_secs_f64(),
-            mb(clauses_rss),
-            dir_size(&clauses_index) as f64 / 1e6
-        )
-        .unwrap();
+        let load_row = |engine: &str, took: Duration, mb_read: f64, rss, size: u64| {
+            let secs = took.as_secs_f64();
+            format!(
+                "| {engine} | {secs:.1} s | {:.1} | {:.0} | {} | {:.0} MB |\n",
+                mb_read / secs,
+                clauses.len() as f64 / secs,
+                mb(rss),
+                size as f64 / 1e6
+            )
+        };
+        report += &load_row(
+            "joubun (files → index, 2 threads)",
+            took,
+            bytes as f64 / 1e6,
+            rss,
+            index_bytes,
+        );
+        report += &load_row(
+            "joubun (the same clauses as JSON Lines → index, 2 threads)",
+            clauses_took,
+            text_mb,
+            clauses_rss,
+            dir_size(&clauses_index),
+        );
         let peers = peers(&out_dir, n, &clauses);
         for peer in &peers {
-            writeln!(
-                report,
-                "| {} | {:.1} s | {:.1} | {:.0} | {} | {:.0} MB |",
-                peer.name,
-                peer.load.as_secs_f64(),
-                text_mb / peer.load.as_secs_f64(),
-                clauses.len() as f64 / peer.load.as_secs_f64(),
-                mb(peer.rss),
-                peer.size as f64 / 1e6
-            )
-            .unwrap();
+            report += &load_row(peer.name, peer.load, text_mb, peer.rss, peer.size);
         }
 
         let opened = ClauseIndex::open(&index).expect("index");
@@ -172,6 +152,18 @@ fn main() {
     writeln!(report, "Hit counts differ by design: joubun ANDs the words of a query after morphological analysis (第三者提供 also finds 第三者への提供), Groonga and SQLite match the string (SQLite's trigram tokenizer needs three characters). Every process answers with the total and ten hits: joubun the ten best by BM25 with the facet counts of all matches, Groonga `select --limit 10` (no sort), SQLite `count(*)` and `ORDER BY rank LIMIT 10`.").unwrap();
     fs::write(root.join("bench/RESULTS.md"), &report).expect("write bench/RESULTS.md");
     print!("{report}");
+}
+
+/// `joubun index FROM --index TO --rebuild`, timed, with its peak RSS.
+fn index_with(binary: &Path, from: &Path, to: &Path) -> (Duration, Option<u64>) {
+    timed(
+        Command::new(binary)
+            .arg("index")
+            .arg(from)
+            .arg("--index")
+            .arg(to)
+            .arg("--rebuild"),
+    )
 }
 
 fn build_release(root: &Path) -> PathBuf {

@@ -263,7 +263,10 @@ impl Fields {
 pub const FACETS: [&str; 5] = ["type", "company", "jurisdiction", "lang", "cites"];
 
 /// Joins the facets of one clause in a set column.
-pub const SET_SEPARATOR: u8 = 1;
+pub const SET_SEPARATOR: char = '\u{1}';
+/// The set columns of the multi-valued facets.
+const JURISDICTION_SET: &str = "jurisdiction_set";
+const CITES_SET: &str = "cites_set";
 
 /// The fast column that facet counts read for `facet`, and whether its values are sets of facets
 /// joined by [`SET_SEPARATOR`].
@@ -274,8 +277,8 @@ pub const SET_SEPARATOR: u8 = 1;
 /// for none, for the same reason.
 pub fn counted_column(facet: &str) -> (&str, bool) {
     match facet {
-        "jurisdiction" => ("jurisdiction_set", true),
-        "cites" => ("cites_set", true),
+        "jurisdiction" => (JURISDICTION_SET, true),
+        "cites" => (CITES_SET, true),
         other => (other, false),
     }
 }
@@ -313,8 +316,8 @@ pub fn schema() -> (Schema, Fields) {
         lang: b.add_facet_field("lang", facet()),
         cites: b.add_facet_field("cites", facet()),
         date: b.add_u64_field("date", INDEXED | FAST),
-        jurisdiction_set: b.add_text_field("jurisdiction_set", FAST),
-        cites_set: b.add_text_field("cites_set", FAST),
+        jurisdiction_set: b.add_text_field(JURISDICTION_SET, FAST),
+        cites_set: b.add_text_field(CITES_SET, FAST),
     };
     (b.build(), fields)
 }
@@ -527,7 +530,7 @@ fn facet_set(facets: &[Facet]) -> String {
     let mut paths: Vec<&str> = facets.iter().map(Facet::encoded_str).collect();
     paths.sort_unstable();
     paths.dedup();
-    paths.join(std::str::from_utf8(&[SET_SEPARATOR]).expect("ASCII"))
+    paths.join(SET_SEPARATOR.encode_utf8(&mut [0; 4]))
 }
 
 /// The analysers a clause's text is indexed through, by its language.

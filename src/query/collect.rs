@@ -111,7 +111,7 @@ impl Harvest {
     fn members(&self) -> Harvest {
         let mut members: BTreeMap<&[u8], u64> = BTreeMap::new();
         for (set, n) in self.entries() {
-            for member in set.split(|&b| b == SET_SEPARATOR) {
+            for member in set.split(|&b| b == SET_SEPARATOR as u8) {
                 // The empty set holds no member.
                 if !member.is_empty() {
                     *members.entry(member).or_default() += n;

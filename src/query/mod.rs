@@ -507,8 +507,6 @@ impl Builder<'_> {
         if tiers.is_empty() && substring.is_none() {
             return Ok(Box::new(EmptyQuery));
         }
-        // The most exact fields first: a clause scores by the first that matches it.
-        tiers.sort_by(|a, b| b.1.total_cmp(&a.1));
         Ok(Box::new(WordQuery::new(tiers, substring)))
     }
 }

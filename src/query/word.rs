@@ -36,9 +36,10 @@ pub struct Bigrams {
 }
 
 impl WordQuery {
-    /// The word as `tiers` (a query and its weight each, most exact first) and, when it spans more than
-    /// one bigram, as the substring of `bigrams` in `field`.
-    pub fn new(tiers: Vec<(Box<dyn Query>, f32)>, substring: Option<Bigrams>) -> WordQuery {
+    /// The word as `tiers` (a query and its weight each; the heaviest is the most exact and is tried
+    /// first) and, when it spans more than one bigram, as the `substring` of its bigrams.
+    pub fn new(mut tiers: Vec<(Box<dyn Query>, f32)>, substring: Option<Bigrams>) -> WordQuery {
+        tiers.sort_by(|a, b| b.1.total_cmp(&a.1));
         WordQuery {
             tiers: tiers
                 .into_iter()

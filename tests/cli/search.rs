@@ -602,9 +602,6 @@ fn by_article_groups_clauses_under_their_article() {
 
 #[test]
 fn summaries_keep_the_ten_commonest_values_and_facets_keep_all() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
     // Company k has k clauses; one more clause names no company.
     let mut lines = vec![r#"{"text":"個人情報を守ります。"}"#.to_string()];
     for k in 1..=12 {
@@ -614,9 +611,7 @@ fn summaries_keep_the_ten_commonest_values_and_facets_keep_all() {
             ));
         }
     }
-    std::fs::write(corpus.join("clauses.jsonl"), lines.join("\n")).unwrap();
-    let index = dir.path().join("index");
-    index_into(&corpus, &index);
+    let (_dir, index) = index_of_clauses(&lines);
     let counts = |facets: &Value| -> Vec<(String, u64)> {
         facets["company"]
             .as_array()
@@ -646,22 +641,29 @@ fn summaries_keep_the_ten_commonest_values_and_facets_keep_all() {
 
 #[test]
 fn a_word_ranks_above_the_same_string_inside_a_compound() {
-    let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
     let lines = [
         r#"{"id":"compound","text":"関西国際空港に到着します。"}"#,
         r#"{"id":"word","text":"空港で旅券を確認します。"}"#,
         r#"{"id":"reversed","text":"港空という並びは別物です。"}"#,
         r#"{"id":"reading","text":"クウコウで待ち合わせます。"}"#,
     ];
-    std::fs::write(corpus.join("clauses.jsonl"), lines.join("\n")).unwrap();
-    let index = dir.path().join("index");
-    index_into(&corpus, &index);
+    let (_dir, index) = index_of_clauses(&lines);
     let (hits, summary) = search(&index, &["空港"]);
     let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
     // The word itself first, then its spelling in kana (through readings), then the substring of a
     // compound (through bigrams); bigrams out of order are no match.
     assert_eq!(ids, ["word", "reading", "compound"], "{hits:?}");
     assert_eq!(summary["total"], 3);
+}
+
+/// An index of one JSON Lines file of `lines`, in a temporary directory kept alive by the first value.
+fn index_of_clauses(lines: &[impl AsRef<str>]) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let text: Vec<&str> = lines.iter().map(AsRef::as_ref).collect();
+    std::fs::write(corpus.join("clauses.jsonl"), text.join("\n")).unwrap();
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    (dir, index)
 }
