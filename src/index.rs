@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
+use std::io::Seek;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -629,27 +630,47 @@ pub fn update(
     let mut seen = BTreeMap::new();
     for file in &files {
         let rel = corpus::relative(file, corpus_root);
-        // Clauses segmented elsewhere can come by the million: they are streamed a line at a time.
-        let jsonl = is_jsonl(&rel);
-        let read = if jsonl {
-            fingerprint_file(file).map(|(hash, len)| (hash, len, None))
-        } else {
-            fs::read(file).map(|bytes| (fingerprint(&bytes), bytes.len() as u64, Some(bytes)))
+        let skip = |report: &mut IndexReport, e: std::io::Error| {
+            report.skipped.push((file.clone(), e.to_string()));
         };
-        let (hash, len, bytes) = match read {
-            Ok((hash, len, bytes)) => (format!("{hash:016x}"), len, bytes),
-            Err(e) => {
-                report.skipped.push((file.clone(), e.to_string()));
-                continue;
+        // Clauses segmented elsewhere can come by the million: they are streamed a line at a time, and
+        // fingerprinted on the way unless the file may be unchanged (then first, to skip it unread).
+        let (content, known_print) = if is_jsonl(&rel) {
+            let opened = fs::File::open(file).and_then(|mut f| {
+                let print = match known.contains_key(&rel) {
+                    true => Some(Fingerprinting::new(&mut f).finish()?),
+                    false => None,
+                };
+                f.rewind()?;
+                Ok((f, print))
+            });
+            match opened {
+                Ok((f, print)) => (Content::Lines(f), print),
+                Err(e) => {
+                    skip(&mut report, e);
+                    continue;
+                }
+            }
+        } else {
+            match fs::read(file) {
+                Ok(bytes) => {
+                    let print = Fingerprint::of(&bytes);
+                    (Content::Document(bytes), Some(print))
+                }
+                Err(e) => {
+                    skip(&mut report, e);
+                    continue;
+                }
             }
         };
-        seen.insert(rel.clone(), hash.clone());
-        if known.get(&rel) == Some(&hash) {
+        if let Some(print) = &known_print
+            && known.get(&rel) == Some(&print.hex())
+        {
+            seen.insert(rel, print.hex());
             report.unchanged += 1;
             continue;
         }
         writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
-        report.bytes += len;
         let mut failure = None;
         let mut add = |clause: Clause, _| {
             if failure.is_none() {
@@ -658,23 +679,31 @@ pub fn update(
             }
         };
         let facts = config.files.get(&rel);
-        let problems = match bytes {
-            None => match fs::File::open(file) {
-                Ok(f) => parse_jsonl(&rel, jsonl_lines(f), facts, &mut add),
-                Err(e) => vec![e.to_string()],
-            },
-            Some(bytes) => match corpus::decode_document(bytes, file, corpus_root) {
-                Ok(source) => parse(&source, facts, &mut add),
-                Err(Skipped { path, reason }) => {
-                    report.skipped.push((path, reason));
-                    seen.remove(&rel);
-                    continue;
+        let (problems, print) = match content {
+            Content::Lines(f) => {
+                let mut lines = std::io::BufReader::with_capacity(1 << 20, Fingerprinting::new(f));
+                let problems = parse_jsonl(&rel, jsonl_lines(&mut lines), facts, &mut add);
+                // A file that failed half-way records a fingerprint of what was read: the next run
+                // finds it changed and reads it again.
+                let print = known_print.unwrap_or_else(|| lines.into_inner().fingerprint());
+                (problems, print)
+            }
+            Content::Document(bytes) => {
+                let print = known_print.unwrap_or_else(|| Fingerprint::of(&bytes));
+                match corpus::decode_document(bytes, file, corpus_root) {
+                    Ok(source) => (parse(&source, facts, &mut add), print),
+                    Err(Skipped { path, reason }) => {
+                        report.skipped.push((path, reason));
+                        continue;
+                    }
                 }
-            },
+            }
         };
         if let Some(e) = failure {
             return Err(corrupt(e));
         }
+        seen.insert(rel.clone(), print.hex());
+        report.bytes += print.len;
         report
             .bad_lines
             .extend(problems.into_iter().map(|p| format!("{rel}: {p}")));
@@ -711,53 +740,92 @@ fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
     fs::rename(tmp, path)
 }
 
-const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// A 64-bit FNV-1a hash: enough to notice that a file changed.
-fn fingerprint(bytes: &[u8]) -> u64 {
-    fingerprint_more(FNV_START, bytes)
+/// A file's content as read for indexing.
+enum Content {
+    /// A JSON Lines file, still to be streamed.
+    Lines(fs::File),
+    /// A document, read whole.
+    Document(Vec<u8>),
 }
 
-fn fingerprint_more(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// A file's 64-bit FNV-1a hash and length: enough to notice that it changed.
+struct Fingerprint {
+    hash: u64,
+    len: u64,
 }
 
-/// [`fingerprint`] and length of a file read in pieces, never whole.
-fn fingerprint_file(path: &Path) -> std::io::Result<(u64, u64)> {
-    use std::io::Read;
-    let mut file = fs::File::open(path)?;
-    let mut buffer = vec![0; 1 << 20];
-    let (mut hash, mut len) = (FNV_START, 0);
-    loop {
-        match file.read(&mut buffer)? {
-            0 => return Ok((hash, len)),
-            n => {
-                hash = fingerprint_more(hash, &buffer[..n]);
-                len += n as u64;
-            }
-        }
+impl Fingerprint {
+    const START: u64 = 0xcbf2_9ce4_8422_2325;
+
+    /// The fingerprint of bytes in memory.
+    fn of(bytes: &[u8]) -> Fingerprint {
+        let mut print = Fingerprint {
+            hash: Fingerprint::START,
+            len: 0,
+        };
+        print.add(bytes);
+        print
+    }
+
+    fn add(&mut self, bytes: &[u8]) {
+        self.hash = bytes.iter().fold(self.hash, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        self.len += bytes.len() as u64;
+    }
+
+    /// As recorded in the index's fingerprints file.
+    fn hex(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+}
+
+/// A reader that fingerprints what passes through it, so a file is read once for both.
+struct Fingerprinting<R> {
+    inner: R,
+    print: Fingerprint,
+}
+
+impl<R: std::io::Read> Fingerprinting<R> {
+    fn new(inner: R) -> Fingerprinting<R> {
+        let print = Fingerprint::of(&[]);
+        Fingerprinting { inner, print }
+    }
+
+    /// Reads the rest in pieces, never whole, and returns the fingerprint.
+    fn finish(mut self) -> std::io::Result<Fingerprint> {
+        std::io::copy(&mut self, &mut std::io::sink())?;
+        Ok(self.print)
+    }
+
+    /// The fingerprint of what has been read so far.
+    fn fingerprint(self) -> Fingerprint {
+        self.print
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Fingerprinting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.print.add(&buf[..n]);
+        Ok(n)
     }
 }
 
 /// The lines of a JSON Lines file, each either text or why it cannot be read; a read error ends them.
-fn jsonl_lines(file: fs::File) -> impl Iterator<Item = Result<String, String>> {
-    use std::io::BufRead;
+fn jsonl_lines(lines: impl std::io::BufRead) -> impl Iterator<Item = Result<String, String>> {
     let mut failed = false;
-    std::io::BufReader::with_capacity(1 << 20, file)
-        .split(b'\n')
-        .map_while(move |line| {
-            if failed {
-                return None;
+    lines.split(b'\n').map_while(move |line| {
+        if failed {
+            return None;
+        }
+        Some(match line {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|_| "not UTF-8 (JSON Lines files are UTF-8)".to_string()),
+            Err(e) => {
+                failed = true;
+                Err(e.to_string())
             }
-            Some(match line {
-                Ok(bytes) => String::from_utf8(bytes)
-                    .map_err(|_| "not UTF-8 (JSON Lines files are UTF-8)".to_string()),
-                Err(e) => {
-                    failed = true;
-                    Err(e.to_string())
-                }
-            })
         })
+    })
 }

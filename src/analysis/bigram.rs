@@ -5,12 +5,15 @@
 //! or more characters, as Lucene's CJKBigramFilter does. Runs of letters and digits stay whole words.
 
 use super::Terms;
-use super::normalize::Normalized;
+use super::normalize::{Normalized, with_normalized};
 
 /// Analyses `text` into bigrams of CJK runs (a lone CJK character is kept as a unigram) and lowercase
 /// words of other letters and digits.
 pub fn run(text: &str, out: &mut Terms) {
-    let normalized = Normalized::new(text);
+    with_normalized(text, |normalized| bigrams(normalized, out));
+}
+
+fn bigrams(normalized: &Normalized, out: &mut Terms) {
     let norm = normalized.text.as_str();
     let mut position = 0;
     let mut push = |start: usize, end: usize, term: &str| {

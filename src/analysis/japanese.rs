@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use lindera::token::Token;
@@ -16,7 +16,7 @@ use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use super::Terms;
 use super::dictionary::segmenter;
-use super::normalize::Normalized;
+use super::normalize::{Normalized, with_normalized};
 
 /// kuromoji's default: katakana words longer than three characters lose a trailing ー (サーバー → サーバ).
 const KATAKANA_STEM_MIN: usize = 3;
@@ -81,43 +81,45 @@ pub fn segment(text: &str) -> Vec<Range<usize>> {
 /// A clause is indexed through `ja` and then `ja_reading`: the second asks for the very segmentation
 /// the first just made, so each thread keeps its last one (the text, and each word's span and id).
 fn with_segments(text: &str, f: impl FnOnce(&mut Vec<Token<'_>>, &Normalized)) {
-    LAST.with_borrow_mut(|last| {
-        if last.text != text {
-            last.text.clear();
-            last.text.push_str(text);
-            last.normalized = Normalized::new(text);
-            last.words.clear();
-            LATTICE.with_borrow_mut(|lattice| {
-                // Segmentation only fails on internal dictionary errors; such a text simply has no terms.
-                if let Ok(tokens) =
-                    segmenter().segment_with_lattice(last.normalized.text.as_str().into(), lattice)
-                {
-                    last.words.extend(
-                        tokens
-                            .iter()
-                            .map(|t| (t.byte_start, t.byte_end, t.position, t.word_id)),
-                    );
-                }
-            });
-        }
-        let dictionary = &segmenter().dictionary;
-        let norm = last.normalized.text.as_str();
-        let mut tokens: Vec<Token<'_>> = last
-            .words
-            .iter()
-            .map(|&(start, end, position, word_id)| {
-                Token::new(
-                    norm[start..end].into(),
-                    start,
-                    end,
-                    position,
-                    word_id,
-                    dictionary,
-                    None,
-                )
-            })
-            .collect();
-        f(&mut tokens, &last.normalized);
+    with_normalized(text, |normalized| {
+        LAST.with_borrow_mut(|last| {
+            if last.text != text {
+                last.text.clear();
+                last.text.push_str(text);
+                last.words.clear();
+                LATTICE.with_borrow_mut(|lattice| {
+                    // Segmentation only fails on internal dictionary errors; such a text simply has no
+                    // terms.
+                    if let Ok(tokens) =
+                        segmenter().segment_with_lattice(normalized.text.as_str().into(), lattice)
+                    {
+                        last.words.extend(
+                            tokens
+                                .iter()
+                                .map(|t| (t.byte_start, t.byte_end, t.position, t.word_id)),
+                        );
+                    }
+                });
+            }
+            let dictionary = &segmenter().dictionary;
+            let norm = normalized.text.as_str();
+            let mut tokens: Vec<Token<'_>> = last
+                .words
+                .iter()
+                .map(|&(start, end, position, word_id)| {
+                    Token::new(
+                        norm[start..end].into(),
+                        start,
+                        end,
+                        position,
+                        word_id,
+                        dictionary,
+                        None,
+                    )
+                })
+                .collect();
+            f(&mut tokens, normalized);
+        })
     });
 }
 
@@ -125,7 +127,6 @@ fn with_segments(text: &str, f: impl FnOnce(&mut Vec<Token<'_>>, &Normalized)) {
 #[derive(Default)]
 struct LastSegmentation {
     text: String,
-    normalized: Normalized,
     words: Vec<(usize, usize, usize, WordId)>,
 }
 
@@ -188,18 +189,56 @@ enum Form {
 struct ContentWords {
     stop_tags: Arc<HashSet<String>>,
     form: Form,
-    verdicts: Arc<OnceLock<Box<[AtomicU8]>>>,
+    /// Per system-dictionary word: its [`Verdict`], packed with where its form lies in the dictionary.
+    verdicts: Arc<OnceLock<Box<[AtomicU64]>>>,
     /// The same for unknown-word classes (IPADIC's unk.def has a few dozen).
-    unknown_verdicts: Arc<[AtomicU8]>,
+    unknown_verdicts: Arc<[AtomicU64]>,
 }
 
-/// What [`ContentWords`] remembers of a system-dictionary word.
-const UNSEEN: u8 = 0;
 /// Unknown-word class ids remembered; any beyond are judged every time.
 const UNKNOWN_CLASSES: usize = 256;
-const STOP: u8 = 1;
-const KEEP_AS_WRITTEN: u8 = 2;
-const KEEP_IN_FORM: u8 = 3;
+
+/// What [`ContentWords`] remembers of a word.
+#[derive(Clone, PartialEq, Eq)]
+enum Verdict {
+    Unseen,
+    Stop,
+    KeepAsWritten,
+    /// Kept, replaced by the form at these bytes of the dictionary's word data (empty: look it up).
+    KeepInForm(Range<usize>),
+}
+
+impl Verdict {
+    /// One word: the kind in the low byte, the form's length and start above it. A form too long or
+    /// too far to pack is left out and looked up each time.
+    fn pack(&self) -> u64 {
+        match self {
+            Verdict::Unseen => 0,
+            Verdict::Stop => 1,
+            Verdict::KeepAsWritten => 2,
+            Verdict::KeepInForm(span) => {
+                let (start, len) = (span.start as u64, span.len() as u64);
+                if len < 1 << 16 && start < 1 << 40 {
+                    3 | len << 8 | start << 24
+                } else {
+                    3
+                }
+            }
+        }
+    }
+
+    fn unpack(packed: u64) -> Verdict {
+        match packed & 0xff {
+            1 => Verdict::Stop,
+            2 => Verdict::KeepAsWritten,
+            3 => {
+                let start = (packed >> 24) as usize;
+                Verdict::KeepInForm(start..start + ((packed >> 8) & 0xffff) as usize)
+            }
+            _ => Verdict::Unseen,
+        }
+    }
+}
 
 impl ContentWords {
     fn new(form: Form) -> ContentWords {
@@ -213,9 +252,7 @@ impl ContentWords {
             stop_tags: Arc::new(stop_tags),
             form,
             verdicts: Arc::default(),
-            unknown_verdicts: (0..UNKNOWN_CLASSES)
-                .map(|_| AtomicU8::new(UNSEEN))
-                .collect(),
+            unknown_verdicts: (0..UNKNOWN_CLASSES).map(|_| AtomicU64::new(0)).collect(),
         }
     }
 
@@ -267,19 +304,24 @@ impl TokenFilter for ContentWords {
                 // Unknown words have no dictionary form: they are indexed as written. Their verdict
                 // depends only on the character class (the id), so it is remembered like a word's.
                 let slot = self.unknown_verdicts.get(id);
-                if let Some(verdict) = slot
-                    .map(|v| v.load(Ordering::Relaxed))
-                    .filter(|v| *v != UNSEEN)
-                {
-                    lowercase(&mut token.surface);
-                    return verdict != STOP;
-                }
-                let kept = self
-                    .judge(&mut key, dictionary.unknown_word_details_iter(id))
-                    .is_some();
-                if let Some(slot) = slot {
-                    slot.store(if kept { KEEP_AS_WRITTEN } else { STOP }, Ordering::Relaxed);
-                }
+                let verdict = Verdict::unpack(slot.map_or(0, |v| v.load(Ordering::Relaxed)));
+                let kept = match verdict {
+                    Verdict::Unseen => {
+                        let kept = self
+                            .judge(&mut key, dictionary.unknown_word_details_iter(id))
+                            .is_some();
+                        let verdict = if kept {
+                            Verdict::KeepAsWritten
+                        } else {
+                            Verdict::Stop
+                        };
+                        if let Some(slot) = slot {
+                            slot.store(verdict.pack(), Ordering::Relaxed);
+                        }
+                        kept
+                    }
+                    verdict => verdict != Verdict::Stop,
+                };
                 lowercase(&mut token.surface);
                 return kept;
             }
@@ -288,45 +330,52 @@ impl TokenFilter for ContentWords {
             }
             let verdicts = self.verdicts.get_or_init(|| {
                 let words = dictionary.prefix_dictionary.words_idx_data.len() / 4;
-                (0..words).map(|_| AtomicU8::new(UNSEEN)).collect()
+                (0..words).map(|_| AtomicU64::new(0)).collect()
             });
-            let verdict = verdicts
-                .get(id)
-                .map_or(UNSEEN, |v| v.load(Ordering::Relaxed));
-            match verdict {
-                STOP => return false,
-                KEEP_AS_WRITTEN => return true,
-                // Known to be kept: only its form is wanted, without the stop-tag test again.
-                KEEP_IN_FORM => {
-                    if let Some(form) = self.form_of(dictionary.word_details_iter(id)) {
+            let words_data: &'a [u8] = &dictionary.prefix_dictionary.words_data;
+            let slot = verdicts.get(id);
+            match Verdict::unpack(slot.map_or(0, |v| v.load(Ordering::Relaxed))) {
+                Verdict::Stop => return false,
+                Verdict::KeepAsWritten => return true,
+                // Known to be kept: its form is read straight from where the dictionary holds it.
+                Verdict::KeepInForm(span) => {
+                    let form = match words_data.get(span).map(std::str::from_utf8) {
+                        Some(Ok(form)) if !form.is_empty() => Some(form),
+                        _ => self.form_of(dictionary.word_details_iter(id)),
+                    };
+                    if let Some(form) = form {
                         token.surface = form.into();
                     }
                     lowercase(&mut token.surface);
                     return true;
                 }
-                _ => {}
+                Verdict::Unseen => {}
             }
             let judged = self.judge(&mut key, dictionary.word_details_iter(id));
             let verdict = match judged {
-                None => STOP,
-                Some(_) if is_punctuation(&token.surface) => STOP,
+                None => Verdict::Stop,
+                Some(_) if is_punctuation(&token.surface) => Verdict::Stop,
                 Some(form) => {
                     let as_written = token.surface.clone();
-                    if let Some(form) = form {
+                    let span = form.map_or(0..0, |form| {
                         token.surface = form.into();
-                    }
+                        let start =
+                            (form.as_ptr() as usize).wrapping_sub(words_data.as_ptr() as usize);
+                        start..start + form.len()
+                    });
                     lowercase(&mut token.surface);
                     if token.surface == as_written {
-                        KEEP_AS_WRITTEN
+                        Verdict::KeepAsWritten
                     } else {
-                        KEEP_IN_FORM
+                        Verdict::KeepInForm(span)
                     }
                 }
             };
-            if let Some(slot) = verdicts.get(id) {
-                slot.store(verdict, Ordering::Relaxed);
+            let kept = verdict != Verdict::Stop;
+            if let Some(slot) = slot {
+                slot.store(verdict.pack(), Ordering::Relaxed);
             }
-            verdict != STOP
+            kept
         });
         Ok(())
     }

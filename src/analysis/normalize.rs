@@ -7,6 +7,7 @@
 //! any offset inside a changed unit snaps to that unit's edges: offsets always fall on character
 //! boundaries of the original, and a token made from part of ㈱ highlights the whole ㈱.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use unicode_normalization::char::canonical_combining_class;
@@ -112,6 +113,26 @@ impl Normalized {
         }
         offset - edit.normalized.end + edit.original.end
     }
+}
+
+thread_local! {
+    /// The last text normalised on this thread, with its normalisation.
+    static LAST: RefCell<(String, Normalized)> = RefCell::default();
+}
+
+/// Runs `f` on the normalisation of `text`, reusing this thread's last one when it is of the same text:
+/// a Japanese clause is analysed through `ja`, `ja_reading` and `cjk_bigram` one after the other.
+///
+/// `f` must not call this again (the cache is borrowed while it runs).
+pub fn with_normalized<R>(text: &str, f: impl FnOnce(&Normalized) -> R) -> R {
+    LAST.with_borrow_mut(|(last, normalized)| {
+        if last != text {
+            last.clear();
+            last.push_str(text);
+            *normalized = Normalized::new(text);
+        }
+        f(normalized)
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -224,5 +245,16 @@ mod tests {
                 assert!(r.start <= r.end && r.end <= original.len());
             }
         }
+    }
+
+    #[test]
+    fn the_last_normalisation_is_reused_only_for_the_same_text() {
+        let first = with_normalized("ＰＲ", |n| n.text.clone());
+        let second = with_normalized("㈱", |n| (n.text.clone(), n.to_original(0..1)));
+        let third = with_normalized("ＰＲ", |n| n.text.clone());
+        assert_eq!(
+            (first, second, third),
+            ("PR".into(), ("(株)".into(), 0..3), "PR".into())
+        );
     }
 }

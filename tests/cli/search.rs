@@ -562,6 +562,29 @@ fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
     assert_eq!(hits[0]["line_start"], 1);
     let (hits, _) = search(&index, &["heading:cookies"]);
     assert_eq!(hits[0]["id"], "opp#7");
+    // Fingerprinted while streamed the first time, before reading the next: the two must agree.
+    let again = || String::from_utf8(index_into(&corpus, &index).stderr).unwrap();
+    let stderr = again();
+    assert!(
+        stderr.contains("indexed 0 files (1 unchanged, 0 removed)"),
+        "{stderr}"
+    );
+    let mut file = std::fs::OpenOptions::new()
+        .append(true)
+        .open(corpus.join("clauses.jsonl"))
+        .unwrap();
+    std::io::Write::write_all(
+        &mut file,
+        "\n{\"text\":\"匿名加工情報を作成します。\"}".as_bytes(),
+    )
+    .unwrap();
+    let stderr = again();
+    assert!(
+        stderr.contains("indexed 1 files (0 unchanged, 0 removed), 4 clauses"),
+        "{stderr}"
+    );
+    assert_eq!(search(&index, &["匿名加工情報"]).1["total"], 1);
+    assert!(again().contains("(1 unchanged, 0 removed)"));
 }
 
 #[test]
