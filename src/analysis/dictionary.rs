@@ -32,17 +32,18 @@ pub fn expect_bulk() {
     BULK.store(true, Ordering::Relaxed);
 }
 
+/// Whether [`expect_bulk`] was called: caches that pay off only over many clauses are kept then.
+pub fn in_bulk() -> bool {
+    BULK.load(Ordering::Relaxed)
+}
+
 /// The process-wide segmenter over the embedded IPADIC, in MeCab's normal (Viterbi-best) mode.
 ///
 /// Loading views the embedded bytes in place, so the first call costs well under a millisecond.
 pub fn segmenter() -> &'static Segmenter {
     static SEGMENTER: OnceLock<Segmenter> = OnceLock::new();
     SEGMENTER.get_or_init(|| {
-        let dictionary = if BULK.load(Ordering::Relaxed) {
-            load()
-        } else {
-            load_lean()
-        };
+        let dictionary = if in_bulk() { load() } else { load_lean() };
         // The bytes were validated by the build that embedded them; failure here is a broken build.
         let dictionary =
             dictionary.expect("the embedded IPADIC dictionary is corrupt; rebuild joubun");

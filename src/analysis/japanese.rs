@@ -15,7 +15,7 @@ use lindera_dictionary::dictionary::{DetailFields, Dictionary};
 use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use super::Terms;
-use super::dictionary::segmenter;
+use super::dictionary::{in_bulk, segmenter};
 use super::normalize::{Normalized, with_normalized};
 
 /// kuromoji's default: katakana words longer than three characters lose a trailing ー (サーバー → サーバ).
@@ -328,12 +328,17 @@ impl TokenFilter for ContentWords {
             if !token.word_id.is_system() {
                 return true;
             }
-            let verdicts = self.verdicts.get_or_init(|| {
-                let words = dictionary.prefix_dictionary.words_idx_data.len() / 4;
-                (0..words).map(|_| AtomicU64::new(0)).collect()
-            });
+            // A verdict per dictionary word is 3 MB to set up: a search that analyses a few words judges
+            // them afresh instead (1,500 page faults, most of a search process's system time).
+            let slot = in_bulk()
+                .then(|| {
+                    self.verdicts.get_or_init(|| {
+                        let words = dictionary.prefix_dictionary.words_idx_data.len() / 4;
+                        (0..words).map(|_| AtomicU64::new(0)).collect()
+                    })
+                })
+                .and_then(|verdicts| verdicts.get(id));
             let words_data: &'a [u8] = &dictionary.prefix_dictionary.words_data;
-            let slot = verdicts.get(id);
             match Verdict::unpack(slot.map_or(0, |v| v.load(Ordering::Relaxed))) {
                 Verdict::Stop => return false,
                 Verdict::KeepAsWritten => return true,
