@@ -670,7 +670,11 @@ pub fn update(
             report.unchanged += 1;
             continue;
         }
-        writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
+        // Only a file indexed before has clauses to replace. Deleting for every file of a rebuild
+        // queued a delete per file, each tried against every new segment.
+        if known.contains_key(&rel) {
+            writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
+        }
         let mut failure = None;
         let mut add = |clause: Clause, _| {
             if failure.is_none() {
