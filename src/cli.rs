@@ -22,7 +22,7 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Print the clause tree of a file or folder, with every clause's facts.
     Parse(ParseArgs),
-    /// Build or update the index of a corpus (unchanged files are not read again).
+    /// Build or update the index of a corpus (unchanged files are not analysed again).
     Index(IndexArgs),
     /// Find clauses: which clauses of which companies say what, under which law.
     Search(Box<SearchArgs>),

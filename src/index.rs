@@ -579,7 +579,7 @@ pub struct IndexReport {
 }
 
 /// Brings the index at `index_path` up to date with `corpus`: changed files replace their clauses,
-/// deleted files lose theirs, unchanged files are not read again. `rebuild` starts from empty.
+/// deleted files lose theirs, unchanged files are not analysed again. `rebuild` starts from empty.
 pub fn update(
     index_path: &Path,
     corpus_root: &Path,

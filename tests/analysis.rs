@@ -203,3 +203,13 @@ fn segmentation_agrees_with_mecab_on_the_corpus() {
         disagreements.join("\n")
     );
 }
+
+#[test]
+fn an_english_word_seen_before_gets_the_same_stem() {
+    // Stems are remembered per thread, and forgotten all at once past a bound.
+    let first = terms(Analyzer::En, "Processing processes");
+    assert_eq!(first, ["process", "process"]);
+    let many: String = (0..100_001).map(|i| format!("w{i}x ")).collect();
+    assert_eq!(terms(Analyzer::En, &many).len(), 100_001);
+    assert_eq!(terms(Analyzer::En, "Processing processes"), first);
+}

@@ -2,11 +2,23 @@
 //!
 //! Stop words are kept: a lawyer's phrase query ("right to object") must match the words as written.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use frostem::{Algorithm, Stemmer};
 
 use super::Terms;
 use super::bigram::is_cjk;
 use super::normalize::Normalized;
+
+/// Stems kept per thread before the memory starts over: legal English repeats a small vocabulary.
+const STEMS_KEPT: usize = 100_000;
+
+thread_local! {
+    /// Each lowercase word's stem, once worked out: stemming cost several times a lookup, a tenth of
+    /// indexing English.
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::default();
+}
 
 /// Analyses `text` into stemmed lowercase words; a CJK character inside English text is a word of its own.
 pub fn run(text: &str, detailed: bool, out: &mut Terms) {
@@ -17,11 +29,19 @@ pub fn run(text: &str, detailed: bool, out: &mut Terms) {
     let mut word_start: Option<usize> = None;
     let mut emit = |start: usize, end: usize| {
         let lower = norm[start..end].to_lowercase();
-        let term = out.push(
-            &stemmer.stem(&lower),
-            normalized.to_original(start..end),
-            position,
-        );
+        let range = normalized.to_original(start..end);
+        let term = STEMS.with_borrow_mut(|stems| {
+            if let Some(stem) = stems.get(&lower) {
+                return out.push(stem, range, position);
+            }
+            if stems.len() >= STEMS_KEPT {
+                stems.clear();
+            }
+            let stem = stemmer.stem(&lower).into_owned();
+            let term = out.push(&stem, range, position);
+            stems.insert(lower.clone(), stem);
+            term
+        });
         if detailed {
             term.base_form = Some(lower);
         }

@@ -154,3 +154,9 @@ impl std::ops::Deref for Terms {
         &self.items[..self.len]
     }
 }
+
+impl std::ops::DerefMut for Terms {
+    fn deref_mut(&mut self) -> &mut [Term] {
+        &mut self.items[..self.len]
+    }
+}

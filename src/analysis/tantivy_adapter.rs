@@ -43,7 +43,7 @@ impl Tokenizer for JoubunTokenizer {
         self.analyzer.analyze_into(text, false, &mut self.terms);
         self.token.reset();
         JoubunTokenStream {
-            terms: self.terms.iter(),
+            terms: self.terms.iter_mut(),
             token: &mut self.token,
         }
     }
@@ -51,7 +51,7 @@ impl Tokenizer for JoubunTokenizer {
 
 /// The terms of one text, handed to tantivy one at a time.
 pub struct JoubunTokenStream<'a> {
-    terms: std::slice::Iter<'a, Term>,
+    terms: std::slice::IterMut<'a, Term>,
     token: &'a mut Token,
 }
 
@@ -60,8 +60,8 @@ impl TokenStream for JoubunTokenStream<'_> {
         let Some(term) = self.terms.next() else {
             return false;
         };
-        self.token.text.clear();
-        self.token.text.push_str(&term.text);
+        // Each term's string is handed over, not copied; the term keeps the token's old one to refill.
+        std::mem::swap(&mut self.token.text, &mut term.text);
         self.token.offset_from = term.start;
         self.token.offset_to = term.end;
         self.token.position = term.position;
