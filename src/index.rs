@@ -635,17 +635,17 @@ pub fn update(
         };
         // Clauses segmented elsewhere can come by the million: they are streamed a line at a time, and
         // fingerprinted on the way unless the file may be unchanged (then first, to skip it unread).
-        let (content, known_print) = if is_jsonl(&rel) {
+        let content = if is_jsonl(&rel) {
             let opened = fs::File::open(file).and_then(|mut f| {
                 let print = match known.contains_key(&rel) {
                     true => Some(Fingerprinting::new(&mut f).finish()?),
                     false => None,
                 };
                 f.rewind()?;
-                Ok((f, print))
+                Ok(Content::Lines(f, print))
             });
             match opened {
-                Ok((f, print)) => (Content::Lines(f), print),
+                Ok(content) => content,
                 Err(e) => {
                     skip(&mut report, e);
                     continue;
@@ -655,7 +655,7 @@ pub fn update(
             match fs::read(file) {
                 Ok(bytes) => {
                     let print = Fingerprint::of(&bytes);
-                    (Content::Document(bytes), Some(print))
+                    Content::Document(bytes, print)
                 }
                 Err(e) => {
                     skip(&mut report, e);
@@ -663,7 +663,11 @@ pub fn update(
                 }
             }
         };
-        if let Some(print) = &known_print
+        let print_first = match &content {
+            Content::Lines(_, print) => print.as_ref(),
+            Content::Document(_, print) => Some(print),
+        };
+        if let Some(print) = print_first
             && known.get(&rel) == Some(&print.hex())
         {
             seen.insert(rel, print.hex());
@@ -684,16 +688,15 @@ pub fn update(
         };
         let facts = config.files.get(&rel);
         let (problems, print) = match content {
-            Content::Lines(f) => {
+            Content::Lines(f, print) => {
                 let mut lines = std::io::BufReader::with_capacity(1 << 20, Fingerprinting::new(f));
                 let problems = parse_jsonl(&rel, jsonl_lines(&mut lines), facts, &mut add);
                 // A file that failed half-way records a fingerprint of what was read: the next run
                 // finds it changed and reads it again.
-                let print = known_print.unwrap_or_else(|| lines.into_inner().fingerprint());
+                let print = print.unwrap_or_else(|| lines.into_inner().fingerprint());
                 (problems, print)
             }
-            Content::Document(bytes) => {
-                let print = known_print.unwrap_or_else(|| Fingerprint::of(&bytes));
+            Content::Document(bytes, print) => {
                 match corpus::decode_document(bytes, file, corpus_root) {
                     Ok(source) => (parse(&source, facts, &mut add), print),
                     Err(Skipped { path, reason }) => {
@@ -744,12 +747,12 @@ fn write_json(path: &Path, value: &impl Serialize) -> std::io::Result<()> {
     fs::rename(tmp, path)
 }
 
-/// A file's content as read for indexing.
+/// A file's content as read for indexing, with its fingerprint where already known.
 enum Content {
-    /// A JSON Lines file, still to be streamed.
-    Lines(fs::File),
+    /// A JSON Lines file, still to be streamed; fingerprinted first only if it may be unchanged.
+    Lines(fs::File, Option<Fingerprint>),
     /// A document, read whole.
-    Document(Vec<u8>),
+    Document(Vec<u8>, Fingerprint),
 }
 
 /// A file's 64-bit FNV-1a hash and length: enough to notice that it changed.
