@@ -634,7 +634,7 @@ pub fn update(
             report.skipped.push((file.clone(), e.to_string()));
         };
         // Clauses segmented elsewhere can come by the million: they are streamed a line at a time, and
-        // fingerprinted on the way unless the file may be unchanged (then first, to skip it unread).
+        // fingerprinted on the way unless the file may be unchanged (then first, to skip it unparsed).
         let content = if is_jsonl(&rel) {
             let opened = fs::File::open(file).and_then(|mut f| {
                 let print = match known.contains_key(&rel) {
