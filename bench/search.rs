@@ -95,9 +95,8 @@ fn main() {
         }
         // The indexing target compares these two. One run each leaves the ratio to a shared machine's
         // drift (±20% over minutes here); runs by turns put the drift on both.
-        let groonga_script = out_dir.join(format!("groonga-TokenMecab-{n}.grn"));
+        let (db_dir, groonga_script) = groonga_paths(&out_dir, "TokenMecab", n);
         if n <= PAIRED_MAX && groonga_script.exists() {
-            let db_dir = out_dir.join(format!("groonga-TokenMecab-{n}"));
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
             for _ in 0..PAIRED_RUNS {
                 ours.push(index_with(&binary, &clauses_dir, &clauses_index).0);
@@ -303,10 +302,8 @@ fn peers(out_dir: &Path, n: usize, clauses: &[String]) -> Vec<Peer> {
             ("Groonga/TokenMecab", "TokenMecab"),
             ("Groonga/TokenBigram", "TokenBigram"),
         ] {
-            let db_dir = out_dir.join(format!("groonga-{tokenizer}-{n}"));
+            let (db_dir, commands) = groonga_paths(out_dir, tokenizer, n);
             let db = db_dir.join("db");
-            // Beside the database, not in it: its size is the database's alone.
-            let commands = out_dir.join(format!("groonga-{tokenizer}-{n}.grn"));
             let mut script = format!(
                 "table_create Clauses TABLE_NO_KEY\ncolumn_create Clauses text COLUMN_SCALAR Text\n\
                  table_create Terms TABLE_PAT_KEY ShortText --default_tokenizer {tokenizer} --normalizer NormalizerAuto\n\
@@ -414,6 +411,15 @@ fn peers(out_dir: &Path, n: usize, clauses: &[String]) -> Vec<Peer> {
         });
     }
     peers
+}
+
+/// Where a Groonga database lives, and its command script: beside it, not in it, so that the
+/// database's size is its own.
+fn groonga_paths(out_dir: &Path, tokenizer: &str, n: usize) -> (PathBuf, PathBuf) {
+    (
+        out_dir.join(format!("groonga-{tokenizer}-{n}")),
+        out_dir.join(format!("groonga-{tokenizer}-{n}.grn")),
+    )
 }
 
 /// Loads a Groonga database afresh from its command script, timed, with its peak RSS.

@@ -630,37 +630,28 @@ pub fn update(
     let mut seen = BTreeMap::new();
     for file in &files {
         let rel = corpus::relative(file, corpus_root);
-        let skip = |report: &mut IndexReport, e: std::io::Error| {
-            report.skipped.push((file.clone(), e.to_string()));
-        };
         // Clauses segmented elsewhere can come by the million: they are streamed a line at a time, and
-        // fingerprinted on the way unless the file may be unchanged (then first, to skip it unparsed).
-        let content = if is_jsonl(&rel) {
-            let opened = fs::File::open(file).and_then(|mut f| {
+        // fingerprinted on the way; one the index knows is fingerprinted first too, to skip it unparsed.
+        let read = if is_jsonl(&rel) {
+            fs::File::open(file).and_then(|mut f| {
                 let print = match known.contains_key(&rel) {
                     true => Some(Fingerprinting::new(&mut f).finish()?),
                     false => None,
                 };
                 f.rewind()?;
                 Ok(Content::Lines(f, print))
-            });
-            match opened {
-                Ok(content) => content,
-                Err(e) => {
-                    skip(&mut report, e);
-                    continue;
-                }
-            }
+            })
         } else {
-            match fs::read(file) {
-                Ok(bytes) => {
-                    let print = Fingerprint::of(&bytes);
-                    Content::Document(bytes, print)
-                }
-                Err(e) => {
-                    skip(&mut report, e);
-                    continue;
-                }
+            fs::read(file).map(|bytes| {
+                let print = Fingerprint::of(&bytes);
+                Content::Document(bytes, print)
+            })
+        };
+        let content = match read {
+            Ok(content) => content,
+            Err(e) => {
+                report.skipped.push((file.clone(), e.to_string()));
+                continue;
             }
         };
         let print_first = match &content {
@@ -688,13 +679,12 @@ pub fn update(
         };
         let facts = config.files.get(&rel);
         let (problems, print) = match content {
-            Content::Lines(f, print) => {
+            Content::Lines(f, _) => {
                 let mut lines = std::io::BufReader::with_capacity(1 << 20, Fingerprinting::new(f));
                 let problems = parse_jsonl(&rel, jsonl_lines(&mut lines), facts, &mut add);
-                // A file that failed half-way records a fingerprint of what was read: the next run
-                // finds it changed and reads it again.
-                let print = print.unwrap_or_else(|| lines.into_inner().fingerprint());
-                (problems, print)
+                // The fingerprint of what was indexed: a file that failed half-way, or changed since it
+                // was first fingerprinted, is found changed by the next run and read again.
+                (problems, lines.into_inner().fingerprint())
             }
             Content::Document(bytes, print) => {
                 match corpus::decode_document(bytes, file, corpus_root) {
