@@ -257,7 +257,8 @@ static LAWS: LazyLock<Vec<Law>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Any law name at all, on text before NFKC (full-width letters are folded in too).
+/// Each law name in the order of [`LAWS`], on text before NFKC, then full-width letters (which may
+/// spell any name once folded).
 static ANY_LAW: LazyLock<regex::RegexSet> = LazyLock::new(|| {
     let rules: LawRules =
         toml::from_str(include_str!("rules/laws.toml")).expect("src/rules/laws.toml is valid");
@@ -280,41 +281,48 @@ static ARTICLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// The laws `text` names, as ids with an article number where one is given (`GDPR Art. 22`), in order
 /// of first mention, without repeats.
 pub fn cites(text: &str) -> Vec<String> {
-    // Most text names no law: one combined test before any per-law search.
-    if !ANY_LAW.is_match(text) {
+    // One combined pass says which names may occur; only those are searched for one by one. Most text
+    // names no law, and a clause that does names one or two of them.
+    let candidates = ANY_LAW.matches(text);
+    if !candidates.matched_any() {
         return Vec::new();
     }
+    let any_name = candidates.matched(ANY_LAW.len() - 1);
     let text = Normalized::new(text).text;
     let mut found: Vec<(usize, String)> = Vec::new();
-    for law in LAWS.iter() {
-        for name in &law.names {
-            for m in name.find_iter(&text) {
-                let window = window_on_boundaries(
-                    &text,
-                    m.start().saturating_sub(10),
-                    (m.end() + 40).min(text.len()),
-                )
-                .unwrap_or("");
-                if law
-                    .unless
-                    .iter()
-                    .any(|u| u.is_match(window) || u.is_match(m.as_str()))
-                {
-                    continue;
-                }
-                let after = ARTICLE_AFTER
-                    .captures(&text[m.end()..])
-                    .map(|c| c[1].to_string());
-                let before_start = floor_boundary(&text, m.start().saturating_sub(30));
-                let before = ARTICLE_BEFORE
-                    .captures(&text[before_start..m.start()])
-                    .map(|c| c[1].to_string());
-                let cite = match after.or(before) {
-                    Some(n) => format!("{} Art. {n}", law.id),
-                    None => law.id.clone(),
-                };
-                found.push((m.start(), cite));
+    let names = LAWS
+        .iter()
+        .flat_map(|law| law.names.iter().map(move |name| (law, name)));
+    for (pattern, (law, name)) in names.enumerate() {
+        if !any_name && !candidates.matched(pattern) {
+            continue;
+        }
+        for m in name.find_iter(&text) {
+            let window = window_on_boundaries(
+                &text,
+                m.start().saturating_sub(10),
+                (m.end() + 40).min(text.len()),
+            )
+            .unwrap_or("");
+            if law
+                .unless
+                .iter()
+                .any(|u| u.is_match(window) || u.is_match(m.as_str()))
+            {
+                continue;
             }
+            let after = ARTICLE_AFTER
+                .captures(&text[m.end()..])
+                .map(|c| c[1].to_string());
+            let before_start = floor_boundary(&text, m.start().saturating_sub(30));
+            let before = ARTICLE_BEFORE
+                .captures(&text[before_start..m.start()])
+                .map(|c| c[1].to_string());
+            let cite = match after.or(before) {
+                Some(n) => format!("{} Art. {n}", law.id),
+                None => law.id.clone(),
+            };
+            found.push((m.start(), cite));
         }
     }
     found.sort();
