@@ -240,7 +240,9 @@ static LAWS: LazyLock<Vec<Law>> = LazyLock::new(|| {
     let rules: LawRules =
         toml::from_str(include_str!("rules/laws.toml")).expect("src/rules/laws.toml is valid");
     let compile = |p: &String| {
-        RegexBuilder::new(p)
+        // `\b` keeps GDPR out of longer Latin words, but Unicode's boundary also refuses GDPR before
+        // kana or kanji (GDPRに基づき): only ASCII letters and digits count as word characters here.
+        RegexBuilder::new(&p.replace("\\b", "(?-u:\\b)"))
             .case_insensitive(true)
             .build()
             .expect("law pattern")
@@ -645,6 +647,15 @@ mod tests {
             cites("the Personal Information Protection Law of the People's Republic of China"),
             ["PIPL"]
         );
+        // The last name of the last law, and full-width letters that only spell a name after NFKC.
+        assert_eq!(
+            cites("under the Children's Online Privacy Protection Act"),
+            ["COPPA"]
+        );
+        assert_eq!(cites("ＧＤＰＲ、ＣＣＰＡ"), ["GDPR", "CCPA"]);
+        // Japanese runs on straight after a Latin name.
+        assert_eq!(cites("GDPRに基づき、APPI第27条"), ["GDPR", "APPI Art. 27"]);
+        assert_eq!(cites("GDPRs and COPPAesque rules"), Vec::<String>::new());
         assert_eq!(jurisdiction_of("CCPA"), Some("US-CA"));
     }
 

@@ -12,6 +12,10 @@ use crate::classify::{self, Decided, DocumentReader, Lang};
 use crate::corpus::SourceDoc;
 use crate::segment::{self, Level};
 
+/// Bumped whenever segmentation or classification (`src/rules/`, `classify.rs`) would make other
+/// clauses from the same file: an index made under other rules re-reads every file once.
+pub const RULES_VERSION: u32 = 1;
+
 /// One clause and its facts; the field names are the JSON every command reads and writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Clause {

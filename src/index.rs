@@ -19,7 +19,7 @@ use tantivy::{Index, IndexWriter, TantivyDocument, Term};
 
 use crate::analysis::{self, ANALYSIS_VERSION, Analyzer};
 use crate::classify::Lang;
-use crate::clause::{Clause, CorpusConfig, is_jsonl, parse, parse_jsonl};
+use crate::clause::{Clause, CorpusConfig, RULES_VERSION, is_jsonl, parse, parse_jsonl};
 use crate::corpus::{self, Skipped, WalkOptions};
 
 /// Bumped whenever the fields below change; an index of another version is refused.
@@ -159,6 +159,9 @@ pub struct IndexMeta {
     pub analysis_version: u32,
     /// The dictionary it was analysed with.
     pub dictionary: String,
+    /// [`RULES_VERSION`] its clauses were made under; 0 before it was recorded.
+    #[serde(default)]
+    pub rules: u32,
     /// The corpus folder it was built from.
     pub corpus: PathBuf,
     /// Seconds since the Unix epoch at the last indexing run.
@@ -183,6 +186,7 @@ impl IndexMeta {
             schema_version: SCHEMA_VERSION,
             analysis_version: ANALYSIS_VERSION,
             dictionary: analysis::dictionary::DICTIONARY_VERSION.to_string(),
+            rules: RULES_VERSION,
             corpus: corpus.to_path_buf(),
             indexed_at: 0,
             documents: 0,
@@ -566,6 +570,8 @@ pub struct IndexReport {
     pub indexed: Vec<String>,
     /// Documents unchanged since the last run.
     pub unchanged: usize,
+    /// Whether the index was made under other clause rules, so every document was read again.
+    pub rules_changed: bool,
     /// Documents gone from the corpus, whose clauses were removed.
     pub removed: Vec<String>,
     /// Clauses added.
@@ -599,10 +605,13 @@ pub fn update(
         Err(_) if rebuild => (ClauseIndex::create(index_path, corpus_root)?, false),
         Err(e) => return Err(e),
     };
-    // Without fingerprints no file is known to be unchanged or gone: start from empty.
+    let mut rules_changed = false;
+    // Without fingerprints no file is known to be unchanged or gone, and under other rules an unchanged
+    // file would make other clauses: start from empty.
     let known = match index.fingerprints() {
-        Some(known) if !empty_first => known,
-        _ => {
+        Some(known) if !empty_first && index.meta.rules == RULES_VERSION => known,
+        known => {
+            rules_changed = known.is_some() && !empty_first;
             empty_first = true;
             Fingerprints::new()
         }
@@ -625,7 +634,10 @@ pub fn update(
         writer.delete_all_documents().map_err(corrupt)?;
     }
     let (files, walk_skipped) = corpus::walk(corpus_root, WalkOptions::default());
-    let mut report = IndexReport::default();
+    let mut report = IndexReport {
+        rules_changed,
+        ..IndexReport::default()
+    };
     report
         .skipped
         .extend(walk_skipped.into_iter().map(|s| (s.path, s.reason)));
@@ -722,6 +734,7 @@ pub fn update(
     };
     write_json(&index_path.join(FINGERPRINTS_FILE), &seen).map_err(saved)?;
     index.meta.documents = seen.len();
+    index.meta.rules = RULES_VERSION;
     index.meta.corpus = corpus_root.to_path_buf();
     index.meta.indexed_at = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -67,6 +67,9 @@ pub fn summarise(report: &IndexReport) {
     for line in &report.bad_lines {
         eprintln!("joubun: skipped {line}");
     }
+    if report.rules_changed {
+        eprintln!("joubun: the index was made under other clause rules; every file was read again");
+    }
     let mb = report.bytes as f64 / 1e6;
     let peak = peak_memory().map_or(String::new(), |b| format!(", peak memory {} MB", b >> 20));
     eprintln!(

@@ -31,6 +31,7 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         "schema_version": meta.schema_version,
         "analysis_version": meta.analysis_version,
         "dictionary": meta.dictionary,
+        "rules_version": meta.rules,
         "facets": answer.facets,
     });
     let mut out = stdout();
@@ -49,8 +50,8 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
         writeln!(out, "indexed at    {} (Unix time)", meta.indexed_at)?;
         writeln!(
             out,
-            "versions      schema {}, analysis {}, {}",
-            meta.schema_version, meta.analysis_version, meta.dictionary
+            "versions      schema {}, analysis {}, clause rules {}, {}",
+            meta.schema_version, meta.analysis_version, meta.rules, meta.dictionary
         )?;
         for (name, counts) in &answer.facets {
             let shown: Vec<String> = counts.iter().map(|(v, n)| format!("{v} {n}")).collect();

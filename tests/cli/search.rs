@@ -342,6 +342,42 @@ fn incremental_indexing_touches_only_what_changed() {
 }
 
 #[test]
+fn an_index_made_under_other_clause_rules_reads_every_file_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for i in 0..3 {
+        std::fs::write(
+            corpus.join(format!("p{i}.txt")),
+            format!("第1条（目的）\n当社{i}はGDPRに基づき個人情報を扱います。\n"),
+        )
+        .unwrap();
+    }
+    let index = dir.path().join("index");
+    let run = || String::from_utf8(index_into(&corpus, &index).stderr).unwrap();
+    run();
+    // As an older build left it: clauses made under rules before they were recorded.
+    let meta_path = index.join("joubun.json");
+    let mut meta: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta.as_object_mut().unwrap().remove("rules");
+    std::fs::write(&meta_path, meta.to_string()).unwrap();
+    let summary = run();
+    assert!(summary.contains("other clause rules"), "{summary}");
+    assert!(
+        summary.contains("indexed 3 files (0 unchanged, 0 removed), 3 clauses"),
+        "{summary}"
+    );
+    let (_, found) = search(&index, &["個人情報", "--cites", "GDPR"]);
+    assert_eq!(found["total"], 3, "no clause is lost or doubled");
+    let summary = run();
+    assert!(
+        summary.contains("(3 unchanged, 0 removed)") && !summary.contains("other clause rules"),
+        "{summary}"
+    );
+}
+
+#[test]
 fn exports_hold_every_match_and_round_trip() {
     let dir = bundled_index();
     let index = dir.path();
