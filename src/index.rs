@@ -605,13 +605,12 @@ pub fn update(
         Err(_) if rebuild => (ClauseIndex::create(index_path, corpus_root)?, false),
         Err(e) => return Err(e),
     };
-    let mut rules_changed = false;
     // Without fingerprints no file is known to be unchanged or gone, and under other rules an unchanged
     // file would make other clauses: start from empty.
+    let rules_changed = !empty_first && index.meta.rules != RULES_VERSION;
     let known = match index.fingerprints() {
-        Some(known) if !empty_first && index.meta.rules == RULES_VERSION => known,
-        known => {
-            rules_changed = known.is_some() && !empty_first;
+        Some(known) if !empty_first && !rules_changed => known,
+        _ => {
             empty_first = true;
             Fingerprints::new()
         }
