@@ -161,7 +161,12 @@ pub fn open_search(
     filter_args: &FilterArgs,
 ) -> Result<(ClauseIndex, Search)> {
     let index = open_or_build(&location.index, &location.corpus)?;
-    let search = Search::new(&index, query.unwrap_or(""), &filters(filter_args))?;
+    // Segment readers open (every file mapped and its footer read) while the query is analysed; an
+    // error opening them is met again, and reported, when the search runs.
+    let search = std::thread::scope(|scope| {
+        scope.spawn(|| index.searcher().ok());
+        Search::new(&index, query.unwrap_or(""), &filters(filter_args))
+    })?;
     Ok((index, search))
 }
 
