@@ -715,6 +715,20 @@ fn a_word_ranks_above_the_same_string_inside_a_compound() {
     assert_eq!(summary["total"], 3);
 }
 
+#[test]
+fn a_substring_matches_only_with_every_bigram_in_sequence() {
+    let lines = [
+        r#"{"id":"compound","text":"関西国際空港に到着します。"}"#,
+        // Every bigram of 西国際空 (西国, 国際, 際空), but not in sequence.
+        r#"{"id":"apart","text":"国際的な西国の人と交際空間を作ります。"}"#,
+    ];
+    let (_dir, index) = index_of_clauses(&lines);
+    let (hits, summary) = search(&index, &["西国際空"]);
+    let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["compound"], "{hits:?}");
+    assert_eq!(summary["total"], 1);
+}
+
 /// An index of one JSON Lines file of `lines`, in a temporary directory kept alive by the first value.
 fn index_of_clauses(lines: &[impl AsRef<str>]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
