@@ -299,15 +299,9 @@ fn missing_corrupt_and_incompatible_indexes_say_what_to_do() {
 #[test]
 fn incremental_indexing_touches_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for i in 0..1000 {
-        std::fs::write(
-            corpus.join(format!("p{i:04}.txt")),
-            format!("第1条（目的）\n当社{i}は個人情報を守ります。\n"),
-        )
-        .unwrap();
-    }
+    let corpus = numbered_policies(dir.path(), 1000, |i| {
+        format!("第1条（目的）\n当社{i}は個人情報を守ります。\n")
+    });
     let index = dir.path().join("index");
     let run = || {
         let out = index_into(&corpus, &index);
@@ -344,15 +338,9 @@ fn incremental_indexing_touches_only_what_changed() {
 #[test]
 fn an_index_made_under_other_clause_rules_reads_every_file_again() {
     let dir = tempfile::tempdir().unwrap();
-    let corpus = dir.path().join("corpus");
-    std::fs::create_dir(&corpus).unwrap();
-    for i in 0..3 {
-        std::fs::write(
-            corpus.join(format!("p{i}.txt")),
-            format!("第1条（目的）\n当社{i}はGDPRに基づき個人情報を扱います。\n"),
-        )
-        .unwrap();
-    }
+    let corpus = numbered_policies(dir.path(), 3, |i| {
+        format!("第1条（目的）\n当社{i}はGDPRに基づき個人情報を扱います。\n")
+    });
     let index = dir.path().join("index");
     let run = || String::from_utf8(index_into(&corpus, &index).stderr).unwrap();
     run();
@@ -727,6 +715,20 @@ fn a_substring_matches_only_with_every_bigram_in_sequence() {
     let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["compound"], "{hits:?}");
     assert_eq!(summary["total"], 1);
+}
+
+/// A `corpus` folder in `dir` of `count` files `p0000.txt`, `p0001.txt`, …, the i-th holding `text(i)`.
+fn numbered_policies(
+    dir: &Path,
+    count: usize,
+    text: impl Fn(usize) -> String,
+) -> std::path::PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    for i in 0..count {
+        std::fs::write(corpus.join(format!("p{i:04}.txt")), text(i)).unwrap();
+    }
+    corpus
 }
 
 /// An index of one JSON Lines file of `lines`, in a temporary directory kept alive by the first value.
