@@ -14,9 +14,9 @@ use lindera_analysis::token_filter::{BoxTokenFilter, TokenFilter};
 use lindera_dictionary::dictionary::{DetailFields, Dictionary};
 use lindera_dictionary::viterbi::{Lattice, WordId};
 
-use super::Terms;
 use super::dictionary::{in_bulk, segmenter};
 use super::normalize::{Normalized, with_normalized};
+use super::{Recent, Terms};
 
 /// kuromoji's default: katakana words longer than three characters lose a trailing ー (サーバー → サーバ).
 const KATAKANA_STEM_MIN: usize = 3;
@@ -79,32 +79,29 @@ pub fn segment(text: &str) -> Vec<Range<usize>> {
 /// Normalises and segments `text`, handing the tokens to `f` with the map back to `text`.
 ///
 /// A clause is indexed through `ja` and then `ja_reading`: the second asks for the very segmentation
-/// the first just made, so each thread keeps its last one (the text, and each word's span and id).
+/// the first just made, so each thread keeps its recent ones (the text, and each word's span and id).
 fn with_segments(text: &str, f: impl FnOnce(&mut Vec<Token<'_>>, &Normalized)) {
     with_normalized(text, |normalized| {
-        LAST.with_borrow_mut(|last| {
-            if last.text != text {
-                last.text.clear();
-                last.text.push_str(text);
-                last.words.clear();
+        RECENT.with_borrow_mut(|recent| {
+            let words = recent.get(text, |words| {
+                words.clear();
                 LATTICE.with_borrow_mut(|lattice| {
                     // Segmentation only fails on internal dictionary errors; such a text simply has no
                     // terms.
                     if let Ok(tokens) =
                         segmenter().segment_with_lattice(normalized.text.as_str().into(), lattice)
                     {
-                        last.words.extend(
+                        words.extend(
                             tokens
                                 .iter()
                                 .map(|t| (t.byte_start, t.byte_end, t.position, t.word_id)),
                         );
                     }
                 });
-            }
+            });
             let dictionary = &segmenter().dictionary;
             let norm = normalized.text.as_str();
-            let mut tokens: Vec<Token<'_>> = last
-                .words
+            let mut tokens: Vec<Token<'_>> = words
                 .iter()
                 .map(|&(start, end, position, word_id)| {
                     Token::new(
@@ -123,17 +120,13 @@ fn with_segments(text: &str, f: impl FnOnce(&mut Vec<Token<'_>>, &Normalized)) {
     });
 }
 
-/// The last text a thread segmented, and its words.
-#[derive(Default)]
-struct LastSegmentation {
-    text: String,
-    words: Vec<(usize, usize, usize, WordId)>,
-}
+/// Each word of a segmented text: its byte span in the normalised text, position and dictionary id.
+type Words = Vec<(usize, usize, usize, WordId)>;
 
 thread_local! {
     /// The Viterbi lattice is large and reusable; one per thread avoids reallocating it per clause.
     static LATTICE: RefCell<Lattice> = RefCell::new(Lattice::default());
-    static LAST: RefCell<LastSegmentation> = RefCell::new(LastSegmentation::default());
+    static RECENT: RefCell<Recent<Words>> = RefCell::default();
 }
 
 fn push_term(out: &mut Terms, token: &mut Token<'_>, normalized: &Normalized, detailed: bool) {

@@ -147,6 +147,36 @@ impl Terms {
     }
 }
 
+/// A thread's analyses of its two most recent texts, so that no text is analysed twice in a row.
+///
+/// Two, because a Japanese clause is indexed as its text (through `ja`, `ja_reading` and `cjk_bigram`,
+/// one after the other) and its heading, which the clauses of one article share: with one slot each
+/// heading pushed the text out, and was itself analysed again for every clause.
+#[derive(Default)]
+struct Recent<T> {
+    slots: [(String, T); 2],
+    newest: usize,
+}
+
+impl<T> Recent<T> {
+    /// The analysis of `text`, made by `fill` (into the older slot's storage) unless remembered.
+    fn get(&mut self, text: &str, fill: impl FnOnce(&mut T)) -> &mut T {
+        let slot = match self.slots.iter().position(|(seen, _)| seen == text) {
+            Some(slot) => slot,
+            None => {
+                let slot = 1 - self.newest;
+                let (seen, analysis) = &mut self.slots[slot];
+                seen.clear();
+                seen.push_str(text);
+                fill(analysis);
+                slot
+            }
+        };
+        self.newest = slot;
+        &mut self.slots[slot].1
+    }
+}
+
 impl std::ops::Deref for Terms {
     type Target = [Term];
 
@@ -158,5 +188,43 @@ impl std::ops::Deref for Terms {
 impl std::ops::DerefMut for Terms {
     fn deref_mut(&mut self) -> &mut [Term] {
         &mut self.items[..self.len]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Recent;
+
+    /// Analyses `text` through `recent`, counting real analyses in `made`.
+    fn analyse(recent: &mut Recent<String>, made: &mut usize, text: &str) -> String {
+        recent
+            .get(text, |analysis| {
+                *made += 1;
+                *analysis = text.to_uppercase();
+            })
+            .clone()
+    }
+
+    #[test]
+    fn a_clause_and_its_heading_are_each_analysed_once() {
+        let (mut recent, mut made) = (Recent::default(), 0);
+        // Three clauses of one article: text (three times, once per analyser), then the heading.
+        for text in ["first", "second", "third"] {
+            for _ in 0..3 {
+                assert_eq!(analyse(&mut recent, &mut made, text), text.to_uppercase());
+            }
+            assert_eq!(analyse(&mut recent, &mut made, "heading"), "HEADING");
+        }
+        assert_eq!(made, 4);
+    }
+
+    #[test]
+    fn the_older_text_makes_way() {
+        let (mut recent, mut made) = (Recent::default(), 0);
+        for text in ["a", "b", "a", "c", "a", "b"] {
+            assert_eq!(analyse(&mut recent, &mut made, text), text.to_uppercase());
+        }
+        // a and b are made; a is remembered; c replaces b, the older; a is remembered; b is made again.
+        assert_eq!(made, 4);
     }
 }

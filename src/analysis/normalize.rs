@@ -11,6 +11,8 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use unicode_normalization::char::canonical_combining_class;
+
+use super::Recent;
 use unicode_normalization::{UnicodeNormalization, is_nfkc_quick};
 
 /// Text after normalisation, with the edits that map its offsets back to the original.
@@ -116,22 +118,16 @@ impl Normalized {
 }
 
 thread_local! {
-    /// The last text normalised on this thread, with its normalisation.
-    static LAST: RefCell<(String, Normalized)> = RefCell::default();
+    static RECENT: RefCell<Recent<Normalized>> = RefCell::default();
 }
 
-/// Runs `f` on the normalisation of `text`, reusing this thread's last one when it is of the same text:
-/// a Japanese clause is analysed through `ja`, `ja_reading` and `cjk_bigram` one after the other.
+/// Runs `f` on the normalisation of `text`, reusing this thread's when it normalised the same text
+/// lately (see [`Recent`]).
 ///
 /// `f` must not call this again (the cache is borrowed while it runs).
 pub fn with_normalized<R>(text: &str, f: impl FnOnce(&Normalized) -> R) -> R {
-    LAST.with_borrow_mut(|(last, normalized)| {
-        if last != text {
-            last.clear();
-            last.push_str(text);
-            *normalized = Normalized::new(text);
-        }
-        f(normalized)
+    RECENT.with_borrow_mut(|recent| {
+        f(recent.get(text, |normalized| *normalized = Normalized::new(text)))
     })
 }
 
