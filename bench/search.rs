@@ -24,8 +24,12 @@ const QUERIES: [&str; 6] = [
     "\"third party\"",
 ];
 const RUNS: usize = 21;
-/// Runs by turns of joubun's and Groonga/TokenMecab's indexing, at sizes up to [`PAIRED_MAX`].
-const PAIRED_RUNS: usize = 3;
+/// Runs by turns of joubun's and Groonga/TokenMecab's indexing, at sizes up to [`PAIRED_MAX`]: about
+/// 30,000 documents' worth, at least 3. A one-second run moves by a third with the machine's neighbours,
+/// so small corpora need more runs for a stable median.
+fn paired_runs(documents: usize) -> usize {
+    (30_000 / documents.max(1)).clamp(3, 15)
+}
 const PAIRED_MAX: usize = 10_000;
 
 fn main() {
@@ -98,14 +102,15 @@ fn main() {
         let (db_dir, groonga_script) = groonga_paths(&out_dir, "TokenMecab", n);
         if n <= PAIRED_MAX && groonga_script.exists() {
             let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-            for _ in 0..PAIRED_RUNS {
+            let runs = paired_runs(n);
+            for _ in 0..runs {
                 ours.push(index_with(&binary, &clauses_dir, &clauses_index).0);
                 theirs.push(groonga_load(&db_dir, &groonga_script).0);
             }
             let (ours, theirs) = (stats(ours.into_iter()).0, stats(theirs.into_iter()).0);
             writeln!(
                 report,
-                "\nThe same clauses indexed by turns, {PAIRED_RUNS} times each (medians): joubun from JSON Lines {:.1} s, Groonga/TokenMecab {:.1} s; joubun {:.2}× as fast.",
+                "\nThe same clauses indexed by turns, {runs} times each (medians): joubun from JSON Lines {:.2} s, Groonga/TokenMecab {:.2} s; joubun {:.2}× as fast.",
                 ours.as_secs_f64(),
                 theirs.as_secs_f64(),
                 theirs.as_secs_f64() / ours.as_secs_f64()
