@@ -152,6 +152,8 @@ impl Terms {
 /// Two, because a Japanese clause is indexed as its text (through `ja`, `ja_reading` and `cjk_bigram`,
 /// one after the other) and its heading, which the clauses of one article share: with one slot each
 /// heading pushed the text out, and was itself analysed again for every clause.
+///
+/// Both slots start as the empty text with a default analysis, which is the empty text's own.
 #[derive(Default)]
 struct Recent<T> {
     slots: [(String, T); 2],

@@ -11,9 +11,9 @@ use std::cell::RefCell;
 use std::ops::Range;
 
 use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{UnicodeNormalization, is_nfkc_quick};
 
 use super::Recent;
-use unicode_normalization::{UnicodeNormalization, is_nfkc_quick};
 
 /// Text after normalisation, with the edits that map its offsets back to the original.
 #[derive(Debug, Clone, Default)]
