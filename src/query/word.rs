@@ -78,7 +78,10 @@ impl Query for WordQuery {
                         .filter(|&(i, _)| i % 2 == 0 || i == last)
                         .map(|(_, (_, term))| term),
                 )?;
-                let all = intersection(&mut bigrams.terms.iter().map(|(_, term)| term))?;
+                // Up to two bigrams, the candidates are every bigram already and score a match alone.
+                let all = (bigrams.terms.len() > 2)
+                    .then(|| intersection(&mut bigrams.terms.iter().map(|(_, term)| term)))
+                    .transpose()?;
                 Some(SubstringWeight {
                     candidates,
                     all,
@@ -109,8 +112,8 @@ struct WordWeight {
 struct SubstringWeight {
     /// Clauses with bigrams that cover the substring.
     candidates: Box<dyn Weight>,
-    /// Clauses with every bigram, scored.
-    all: Box<dyn Weight>,
+    /// Clauses with every bigram, scored; none when the candidates are those.
+    all: Option<Box<dyn Weight>>,
     bigrams: Bigrams,
 }
 
@@ -140,7 +143,10 @@ impl Weight for WordWeight {
             if postings.len() == bigrams.terms.len() {
                 substring = Some(Substring {
                     candidates: candidates.scorer(reader, boost)?,
-                    all: all.scorer(reader, boost)?,
+                    all: all
+                        .as_ref()
+                        .map(|all| all.scorer(reader, boost))
+                        .transpose()?,
                     postings,
                     starts: Vec::new(),
                     positions: Vec::new(),
@@ -183,8 +189,8 @@ struct WordScorer {
 struct Substring {
     /// Clauses holding bigrams that cover the substring, in or out of sequence.
     candidates: Box<dyn Scorer>,
-    /// Clauses holding every bigram; only moved to a match, to score it.
-    all: Box<dyn Scorer>,
+    /// Clauses holding every bigram, when the candidates are fewer; only moved to a match, to score it.
+    all: Option<Box<dyn Scorer>>,
     postings: Vec<(u32, tantivy::postings::SegmentPostings)>,
     /// Scratch: where the substring could start.
     starts: Vec<u32>,
@@ -303,10 +309,13 @@ impl Scorer for WordScorer {
         let Some(substring) = self.substring.as_mut() else {
             return 0.0;
         };
+        let Some(all) = substring.all.as_mut() else {
+            return substring.candidates.score();
+        };
         // The match holds every bigram, so `all` stops on it.
-        if substring.all.doc() < doc {
-            substring.all.seek(doc);
+        if all.doc() < doc {
+            all.seek(doc);
         }
-        substring.all.score()
+        all.score()
     }
 }
