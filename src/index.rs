@@ -380,12 +380,10 @@ impl ClauseIndex {
             });
         }
         let meta: IndexMeta = serde_json::from_value(recorded).map_err(corrupt)?;
-        let mut index = Index::open_in_dir(path).map_err(|e| IndexError::Corrupt {
+        let index = Index::open_in_dir(path).map_err(|e| IndexError::Corrupt {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })?;
-        // Segments are searched in parallel, one thread per core; without threads it still works.
-        let _ = index.set_default_multithread_executor();
         analysis::register(index.tokenizers());
         let (_, fields) = schema();
         Ok(ClauseIndex {

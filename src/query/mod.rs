@@ -204,7 +204,7 @@ impl Search {
             mut top,
             total,
             facets,
-        } = searcher.search(&self.query, &collector)?;
+        } = collect::in_parallel(&searcher, self.query.as_ref(), &collector)?;
         self.nearness.rescore(&searcher, &mut top)?;
         let mut hits = Vec::new();
         for (score, address) in top.into_iter().skip(offset).take(limit) {
@@ -264,9 +264,10 @@ impl Search {
         mut each: impl FnMut(Hit) -> std::io::Result<()>,
     ) -> Result<usize, QueryError> {
         let searcher = index.searcher()?;
-        let total = searcher.search(&self.query, &Count)?;
-        let mut top = searcher.search(
-            &self.query,
+        let total = collect::in_parallel(&searcher, self.query.as_ref(), &Count)?;
+        let mut top = collect::in_parallel(
+            &searcher,
+            self.query.as_ref(),
             &TopDocs::with_limit(total.max(1)).order_by_score(),
         )?;
         self.nearness.rescore(&searcher, &mut top)?;
