@@ -548,6 +548,41 @@ fn facets_show_and_stats() {
 }
 
 #[test]
+fn stats_lists_the_most_frequent_values_and_says_how_many_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    // Twelve companies; the first has three clauses, so it is listed first.
+    let mut lines: Vec<String> = (1..=12)
+        .map(|n| format!(r#"{{"text":"当社は個人情報を管理します。","company":"社{n:02}"}}"#))
+        .collect();
+    let more = r#"{"text":"当社は個人情報を保護します。","company":"社01"}"#;
+    lines.extend(std::iter::repeat_n(more.to_string(), 2));
+    std::fs::write(corpus.join("clauses.jsonl"), lines.join("\n")).unwrap();
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    let out = succeed(joubun().args(["stats", "--index"]).arg(&index));
+    let report = String::from_utf8(out.stdout).unwrap();
+    let companies = report
+        .lines()
+        .find(|l| l.starts_with("company "))
+        .expect("a company line");
+    assert!(companies.contains("社01 3, 社02 1,"), "{companies}");
+    assert_eq!(
+        companies.matches(" 1,").count(),
+        9,
+        "ten shown: {companies}"
+    );
+    assert!(
+        companies.ends_with("and 2 more (joubun facets --field company)"),
+        "{companies}"
+    );
+    let out = succeed(joubun().args(["stats", "--json", "--index"]).arg(&index));
+    let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(stats["facets"]["company"].as_array().unwrap().len(), 12);
+}
+
+#[test]
 fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = dir.path().join("corpus");
