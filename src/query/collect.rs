@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::StrColumn;
+use tantivy::columnar::{ColumnIndex, StrColumn};
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
@@ -240,11 +240,17 @@ impl FacetColumn {
     fn count(&mut self, block: &[DocId]) {
         let Some(column) = &self.column else { return };
         let ords = column.ords();
-        self.docs.clear();
-        self.rows.clear();
-        ords.row_ids_for_docs(block, &mut self.docs, &mut self.rows);
-        self.values.resize(self.rows.len(), 0);
-        ords.values.get_vals(&self.rows, &mut self.values);
+        // Every clause has one value (see `counted_column`): its row is its document.
+        let rows = if let ColumnIndex::Full = ords.index {
+            block
+        } else {
+            self.docs.clear();
+            self.rows.clear();
+            ords.row_ids_for_docs(block, &mut self.docs, &mut self.rows);
+            &self.rows
+        };
+        self.values.resize(rows.len(), 0);
+        ords.values.get_vals(rows, &mut self.values);
         for &ord in &self.values {
             if let Some(n) = self.counts.get_mut(ord as usize) {
                 *n += 1;

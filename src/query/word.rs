@@ -121,7 +121,11 @@ impl Weight for WordWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let mut tiers = Vec::with_capacity(self.tiers.len());
         for tier in &self.tiers {
-            tiers.push(tier.scorer(reader, boost)?);
+            let scorer = tier.scorer(reader, boost)?;
+            tiers.push(Tier {
+                doc: scorer.doc(),
+                scorer,
+            });
         }
         let mut substring = None;
         if let Some(SubstringWeight {
@@ -141,8 +145,10 @@ impl Weight for WordWeight {
                 }
             }
             if postings.len() == bigrams.terms.len() {
+                let candidates = candidates.scorer(reader, boost)?;
                 substring = Some(Substring {
-                    candidates: candidates.scorer(reader, boost)?,
+                    candidate: candidates.doc(),
+                    candidates,
                     all: all
                         .as_ref()
                         .map(|all| all.scorer(reader, boost))
@@ -154,7 +160,7 @@ impl Weight for WordWeight {
             }
         }
         // Tiers with nothing here need no visiting.
-        tiers.retain(|t| t.doc() != TERMINATED);
+        tiers.retain(|t| t.doc != TERMINATED);
         let mut scorer = WordScorer {
             tiers,
             substring,
@@ -179,14 +185,23 @@ impl Weight for WordWeight {
 }
 
 struct WordScorer {
-    tiers: Vec<Box<dyn Scorer>>,
+    tiers: Vec<Tier>,
     substring: Option<Substring>,
     /// The current match.
     doc: DocId,
 }
 
+/// One tier's scorer and its current document, kept here because every step asks each tier for it:
+/// through two boxes a call, that was a tenth of a common word's search.
+struct Tier {
+    doc: DocId,
+    scorer: Box<dyn Scorer>,
+}
+
 /// The substring check of one segment.
 struct Substring {
+    /// The current candidate.
+    candidate: DocId,
     /// Clauses holding bigrams that cover the substring, in or out of sequence.
     candidates: Box<dyn Scorer>,
     /// Clauses holding every bigram, when the candidates are fewer; only moved to a match, to score it.
@@ -202,16 +217,11 @@ impl WordScorer {
     /// Makes the nearest match the current one: the tiers' nearest, or a nearer candidate that holds
     /// the substring (candidates the tiers match too need no check; later ones wait their turn).
     fn settle(&mut self) -> DocId {
-        let words = self
-            .tiers
-            .iter()
-            .map(|t| t.doc())
-            .min()
-            .unwrap_or(TERMINATED);
+        let words = self.tiers.iter().map(|t| t.doc).min().unwrap_or(TERMINATED);
         self.doc = words;
         if let Some(substring) = &mut self.substring {
             loop {
-                let doc = substring.candidates.doc();
+                let doc = substring.candidate;
                 if doc >= words {
                     break;
                 }
@@ -219,7 +229,7 @@ impl WordScorer {
                     self.doc = doc;
                     break;
                 }
-                substring.candidates.advance();
+                substring.candidate = substring.candidates.advance();
             }
         }
         self.doc
@@ -263,28 +273,28 @@ impl DocSet for WordScorer {
             return TERMINATED;
         }
         for tier in &mut self.tiers {
-            if tier.doc() == doc {
-                tier.advance();
+            if tier.doc == doc {
+                tier.doc = tier.scorer.advance();
             }
         }
         if let Some(substring) = &mut self.substring
-            && substring.candidates.doc() == doc
+            && substring.candidate == doc
         {
-            substring.candidates.advance();
+            substring.candidate = substring.candidates.advance();
         }
         self.settle()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
         for tier in &mut self.tiers {
-            if tier.doc() < target {
-                tier.seek(target);
+            if tier.doc < target {
+                tier.doc = tier.scorer.seek(target);
             }
         }
         if let Some(substring) = &mut self.substring
-            && substring.candidates.doc() < target
+            && substring.candidate < target
         {
-            substring.candidates.seek(target);
+            substring.candidate = substring.candidates.seek(target);
         }
         self.settle()
     }
@@ -294,7 +304,7 @@ impl DocSet for WordScorer {
     }
 
     fn size_hint(&self) -> u32 {
-        let tiers = self.tiers.iter().map(|t| t.size_hint());
+        let tiers = self.tiers.iter().map(|t| t.scorer.size_hint());
         let candidates = self.substring.iter().map(|s| s.candidates.size_hint());
         tiers.chain(candidates).max().unwrap_or(0)
     }
@@ -303,8 +313,8 @@ impl DocSet for WordScorer {
 impl Scorer for WordScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
-        if let Some(tier) = self.tiers.iter_mut().find(|t| t.doc() == doc) {
-            return tier.score();
+        if let Some(tier) = self.tiers.iter_mut().find(|t| t.doc == doc) {
+            return tier.scorer.score();
         }
         let Some(substring) = self.substring.as_mut() else {
             return 0.0;
