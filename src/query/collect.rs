@@ -203,9 +203,13 @@ fn merge_counts(segments: &[Harvest], keep: usize) -> FacetCounts {
     let mut best: BinaryHeap<(Reverse<u64>, &[u8])> = BinaryHeap::new();
     // The root facet stands for no value.
     for (value, count) in totals.into_iter().filter(|(value, _)| !value.is_empty()) {
-        best.push((Reverse(count), value));
-        if best.len() > keep {
+        let entry = (Reverse(count), value);
+        // Most of thousands of values lose to the worst kept, and need not go in to come out again.
+        if best.len() < keep {
+            best.push(entry);
+        } else if best.peek().is_some_and(|worst| entry < *worst) {
             best.pop();
+            best.push(entry);
         }
     }
     best.into_sorted_vec()
