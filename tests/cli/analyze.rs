@@ -125,6 +125,20 @@ fn a_ten_megabyte_line_is_analysed() {
     );
 }
 
+/// build.rs links the binary at a fixed address, sparing every start its relocations.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_is_not_position_independent() {
+    use std::io::Read;
+    let mut elf = [0; 18];
+    (std::fs::File::open(env!("CARGO_BIN_EXE_joubun")).unwrap())
+        .read_exact(&mut elf)
+        .unwrap();
+    assert_eq!(&elf[..4], b"\x7fELF");
+    // e_type: 2 is a plain executable, 3 a shared object (a PIE).
+    assert_eq!(u16::from_le_bytes([elf[16], elf[17]]), 2);
+}
+
 #[test]
 fn the_binary_works_copied_anywhere_alone() {
     let dir = tempfile::tempdir().unwrap();
