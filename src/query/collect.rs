@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{ColumnIndex, StrColumn};
 use tantivy::query::{EnableScoring, Query};
-use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
+use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError};
 
 use super::FacetCounts;
 use crate::index::{FACETS, SET_SEPARATOR, counted_column};
@@ -23,8 +23,9 @@ const BLOCK: usize = 1024;
 /// Runs `collector` over every segment, on one thread per core, the largest segments first.
 ///
 /// tantivy's executor keeps a rayon pool whose idle threads spin on `sched_yield`: in a process that
-/// makes one search they took the cores from the search itself, a third of its CPU time at 10,000
-/// documents. Scoped threads start when there is work and end with it.
+/// makes one search they took the cores from the search itself. Scoped threads start when there is
+/// work and end with it; whole searches at 10,000 documents became 11-22% faster (取扱い: 30% less
+/// CPU time).
 pub fn in_parallel<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
@@ -57,7 +58,15 @@ pub fn in_parallel<C: Collector>(
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mut fruits = work();
         for helper in helpers {
-            fruits.extend(helper.join().expect("a search thread panicked"));
+            match helper.join() {
+                Ok(more) => fruits.extend(more),
+                Err(_) => fruits.push((
+                    0,
+                    Err(TantivyError::InternalError(
+                        "a search thread panicked".to_string(),
+                    )),
+                )),
+            }
         }
         fruits
     });
@@ -189,9 +198,9 @@ impl Harvest {
 /// The `keep` most frequent values over all segments, most frequent first, only the values kept
 /// becoming strings.
 ///
-/// Totals are summed in a hash map: walking the segments' sorted lists side by side compared company
-/// names six times each, 0.8 ms of a search at 10,000 documents on one thread; Fx hashing (already
-/// built for tantivy) takes a quarter of that.
+/// Totals are summed in a hash map: walking the segments' sorted lists side by side compared each
+/// company name several times, 0.8 ms on one thread for 12,000 values at 10,000 documents. With Fx
+/// hashing (already built for tantivy) whole searches with many hits became 10-15% faster.
 fn merge_counts(segments: &[Harvest], keep: usize) -> FacetCounts {
     let values = segments.iter().map(|s| s.ends.len()).sum();
     let mut totals: FxHashMap<&[u8], u64> =

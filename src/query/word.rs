@@ -192,7 +192,7 @@ struct WordScorer {
 }
 
 /// One tier's scorer and its current document, kept here because every step asks each tier for it:
-/// through two boxes a call, that was a tenth of a common word's search.
+/// through two boxes a call, that was 8% of the CPU time of a search for 個人情報.
 struct Tier {
     doc: DocId,
     scorer: Box<dyn Scorer>,
