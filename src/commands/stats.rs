@@ -2,6 +2,8 @@
 
 use std::io::Write;
 
+use tantivy::time::OffsetDateTime;
+
 use crate::cli::StatsArgs;
 use crate::error::{Error, Result};
 use crate::query::{Filters, Search};
@@ -71,30 +73,24 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-/// Seconds since the Unix epoch as a UTC date and time, `2026-11-25 02:18:12 UTC`.
+/// Seconds since the Unix epoch as a UTC date and time, `2026-11-25 02:18:12 UTC`, through the `time`
+/// crate tantivy already uses for its dates.
 fn utc(seconds: u64) -> String {
-    let (days, time) = (seconds / 86_400, seconds % 86_400);
-    // Howard Hinnant's civil_from_days, for days on or after 1970-01-01.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        time / 3_600,
-        time % 3_600 / 60,
-        time % 60
-    )
+    let time = i64::try_from(seconds)
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok());
+    match time {
+        Some(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        None => format!("{seconds} (Unix time)"),
+    }
 }
 
 #[cfg(test)]

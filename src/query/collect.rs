@@ -58,15 +58,10 @@ pub fn in_parallel<C: Collector>(
         let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
         let mut fruits = work();
         for helper in helpers {
-            match helper.join() {
-                Ok(more) => fruits.extend(more),
-                Err(_) => fruits.push((
-                    0,
-                    Err(TantivyError::InternalError(
-                        "a search thread panicked".to_string(),
-                    )),
-                )),
-            }
+            fruits.extend(helper.join().unwrap_or_else(|_| {
+                let panicked = TantivyError::InternalError("a search thread panicked".into());
+                vec![(0, Err(panicked))]
+            }));
         }
         fruits
     });
