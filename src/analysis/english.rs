@@ -3,9 +3,9 @@
 //! Stop words are kept: a lawyer's phrase query ("right to object") must match the words as written.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use frostem::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 
 use super::Terms;
 use super::bigram::is_cjk;
@@ -17,7 +17,7 @@ const STEMS_KEPT: usize = 100_000;
 thread_local! {
     /// Each lowercase word's stem, once worked out: stemming costs several times a lookup, and was 3% of
     /// indexing the benchmark's clauses.
-    static STEMS: RefCell<HashMap<String, String>> = RefCell::default();
+    static STEMS: RefCell<FxHashMap<String, String>> = RefCell::default();
 }
 
 /// Analyses `text` into stemmed lowercase words; a CJK character inside English text is a word of its own.
@@ -25,43 +25,57 @@ pub fn run(text: &str, detailed: bool, out: &mut Terms) {
     let normalized = Normalized::new(text);
     let norm = normalized.text.as_str();
     let stemmer = Stemmer::new(Algorithm::English);
+    // One lowercase buffer for every word: most English words are ASCII and need no allocation.
+    let mut lower = String::new();
     let mut position = 0;
-    let mut word_start: Option<usize> = None;
-    let mut emit = |start: usize, end: usize| {
-        let lower = norm[start..end].to_lowercase();
+    let mut emit = |stems: &mut FxHashMap<String, String>, start: usize, end: usize| {
+        let word = &norm[start..end];
+        lower.clear();
+        if word.is_ascii() {
+            lower.push_str(word);
+            lower.make_ascii_lowercase();
+        } else {
+            lower.push_str(&word.to_lowercase());
+        }
         let range = normalized.to_original(start..end);
-        let term = STEMS.with_borrow_mut(|stems| {
-            if let Some(stem) = stems.get(&lower) {
-                return out.push(stem, range, position);
+        let term = match stems.get(lower.as_str()) {
+            Some(stem) => out.push(stem, range, position),
+            None => {
+                if stems.len() >= STEMS_KEPT {
+                    stems.clear();
+                }
+                let stem = stemmer.stem(&lower).into_owned();
+                let term = out.push(&stem, range, position);
+                stems.insert(lower.clone(), stem);
+                term
             }
-            if stems.len() >= STEMS_KEPT {
-                stems.clear();
-            }
-            let stem = stemmer.stem(&lower).into_owned();
-            let term = out.push(&stem, range, position);
-            stems.insert(lower.clone(), stem);
-            term
-        });
+        };
         if detailed {
-            term.base_form = Some(lower);
+            term.base_form = Some(lower.clone());
         }
         position += 1;
     };
-    for (at, c) in norm.char_indices() {
-        let in_word = c.is_alphanumeric() && !is_cjk(c);
-        match (in_word, word_start) {
-            (true, None) => word_start = Some(at),
-            (false, Some(start)) => {
-                emit(start, at);
-                word_start = None;
+    STEMS.with_borrow_mut(|stems| {
+        let mut word_start: Option<usize> = None;
+        for (at, c) in norm.char_indices() {
+            let (in_word, cjk) = match c.is_ascii() {
+                true => (c.is_ascii_alphanumeric(), false),
+                false => (c.is_alphanumeric() && !is_cjk(c), is_cjk(c)),
+            };
+            match (in_word, word_start) {
+                (true, None) => word_start = Some(at),
+                (false, Some(start)) => {
+                    emit(stems, start, at);
+                    word_start = None;
+                }
+                _ => {}
             }
-            _ => {}
+            if cjk {
+                emit(stems, at, at + c.len_utf8());
+            }
         }
-        if is_cjk(c) {
-            emit(at, at + c.len_utf8());
+        if let Some(start) = word_start {
+            emit(stems, start, norm.len());
         }
-    }
-    if let Some(start) = word_start {
-        emit(start, norm.len());
-    }
+    });
 }
