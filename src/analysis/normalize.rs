@@ -41,17 +41,27 @@ impl Normalized {
         };
         // Unchanged text is copied in runs; only a unit that normalisation changes interrupts a run.
         let mut copied = 0;
-        let mut chars = original.char_indices().peekable();
-        while let Some((start, first)) = chars.next() {
+        let bytes = original.as_bytes();
+        let mut at = 0;
+        while at < original.len() {
+            // ASCII is stable, and only a mark (never ASCII) composes with it: English text passes a
+            // byte at a time, without decoding characters.
+            if bytes[at].is_ascii() && bytes.get(at + 1).is_none_or(u8::is_ascii) {
+                at += 1;
+                continue;
+            }
+            let start = at;
+            let mut chars = original[start..].chars();
+            let first = chars.next().expect("a character starts here");
             // Gather the marks that compose with `first`; NFKC is not closed under concatenation otherwise.
             let mut end = start + first.len_utf8();
-            while let Some(&(next_at, next)) = chars.peek() {
+            for next in chars {
                 if !is_combining(next) {
                     break;
                 }
-                end = next_at + next.len_utf8();
-                chars.next();
+                end += next.len_utf8();
             }
+            at = end;
             if end == start + first.len_utf8() && is_stable(first) {
                 continue;
             }
