@@ -16,33 +16,44 @@ pub fn run(text: &str, out: &mut Terms) {
 fn bigrams(normalized: &Normalized, out: &mut Terms) {
     let norm = normalized.text.as_str();
     let mut position = 0;
-    let mut push = |start: usize, end: usize, term: &str| {
+    let mut push = |term: &str, start: usize, end: usize| {
         out.push(term, normalized.to_original(start..end), position);
         position += 1;
     };
-    let chars: Vec<(usize, char)> = norm.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map_or(norm.len(), |&(at, _)| at);
-    let mut i = 0;
-    while i < chars.len() {
-        let class = Class::of(chars[i].1);
-        let mut j = i + 1;
-        while j < chars.len() && Class::of(chars[j].1) == class {
-            j += 1;
-        }
-        match class {
-            Class::Cjk if j - i == 1 => push(chars[i].0, end_of(j), &norm[chars[i].0..end_of(j)]),
-            Class::Cjk => {
-                for k in i..j - 1 {
-                    push(chars[k].0, end_of(k + 2), &norm[chars[k].0..end_of(k + 2)]);
+    let mut lower = String::new();
+    // The run being read: its class, where it starts, and where its last character starts.
+    let mut run: Option<(Class, usize, usize)> = None;
+    for (at, c) in norm.char_indices().chain([(norm.len(), ' ')]) {
+        let class = Class::of(c);
+        match run {
+            Some((Class::Cjk, start, last)) if class == Class::Cjk => {
+                let end = at + c.len_utf8();
+                push(&norm[last..end], last, end);
+                run = Some((Class::Cjk, start, at));
+            }
+            Some((Class::Word, _, _)) if class == Class::Word => {}
+            _ => {
+                match run {
+                    // A lone CJK character is its own term; a longer run has pushed its bigrams.
+                    Some((Class::Cjk, start, last)) if start == last => {
+                        push(&norm[start..at], start, at)
+                    }
+                    Some((Class::Word, start, _)) => {
+                        let word = &norm[start..at];
+                        lower.clear();
+                        if word.is_ascii() {
+                            lower.push_str(word);
+                            lower.make_ascii_lowercase();
+                        } else {
+                            lower.push_str(&word.to_lowercase());
+                        }
+                        push(&lower, start, at);
+                    }
+                    _ => {}
                 }
+                run = (class != Class::Other).then_some((class, at, at));
             }
-            Class::Word => {
-                let word = &norm[chars[i].0..end_of(j)];
-                push(chars[i].0, end_of(j), &word.to_lowercase())
-            }
-            Class::Other => {}
         }
-        i = j;
     }
 }
 
