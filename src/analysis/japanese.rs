@@ -148,8 +148,13 @@ fn push_term(out: &mut Terms, token: &mut Token<'_>, normalized: &Normalized, de
 }
 
 /// Lowercases in place, allocating only for the rare token that has an uppercase letter.
+///
+/// Kana and kanji are ruled out first, because `is_uppercase` searches Unicode's tables for them.
 fn lowercase(surface: &mut std::borrow::Cow<'_, str>) {
-    if surface.chars().any(char::is_uppercase) {
+    if surface
+        .chars()
+        .any(|c| !super::is_cjk(c) && c.is_uppercase())
+    {
         *surface = surface.to_lowercase().into();
     }
 }
