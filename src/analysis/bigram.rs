@@ -83,3 +83,31 @@ pub fn is_cjk(c: char) -> bool {
         | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
         | '\u{20000}'..='\u{3FFFF}')
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_make_bigrams_lone_characters_and_lowercase_words() {
+        let mut out = Terms::default();
+        run("個人情報をＧｏｏｇｌｅへ。空", &mut out);
+        let got: Vec<(&str, usize, usize, usize)> = out
+            .iter()
+            .map(|t| (t.text.as_str(), t.start, t.end, t.position))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("個人", 0, 6, 0),
+                ("人情", 3, 9, 1),
+                ("情報", 6, 12, 2),
+                ("報を", 9, 15, 3),
+                // The full-width word, folded and lowercased, spans its original bytes.
+                ("google", 15, 33, 4),
+                ("へ", 33, 36, 5),
+                ("空", 39, 42, 6),
+            ]
+        );
+    }
+}

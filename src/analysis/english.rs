@@ -79,3 +79,21 @@ pub fn run(text: &str, detailed: bool, out: &mut Terms) {
         }
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<String> {
+        let mut out = Terms::default();
+        run(text, false, &mut out);
+        out.iter().map(|t| t.text.clone()).collect()
+    }
+
+    #[test]
+    fn words_are_lowercased_whether_ascii_or_not() {
+        assert_eq!(terms("Third PARTIES"), terms("third parties"));
+        assert_eq!(terms("ÉCOLE ΣΟΦΙΑ"), terms("école σοφια"));
+        assert_eq!(terms("ÉCOLE"), ["école"]);
+    }
+}

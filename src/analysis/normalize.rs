@@ -213,6 +213,15 @@ mod tests {
     }
 
     #[test]
+    fn a_mark_after_ascii_composes_with_it() {
+        let n = Normalized::new("cafe\u{301} ok");
+        assert_eq!(n.text, "café ok");
+        // é is the e and its mark, bytes 3..6 of the original.
+        assert_eq!(n.to_original(3..5), 3..6);
+        assert_eq!(n.to_original(6..8), 7..9);
+    }
+
+    #[test]
     fn offsets_inside_an_expansion_widen_to_the_whole_character() {
         // (株) is 5 bytes standing for the 3 bytes of ㈱; 株 is bytes 1..4 of the normalised text.
         assert_eq!(surface_of("㈱ライブ", 1..4), "㈱");
