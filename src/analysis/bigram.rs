@@ -4,8 +4,8 @@
 //! one finds nothing through `ja`; bigrams with positions let a phrase query match any substring of two
 //! or more characters, as Lucene's CJKBigramFilter does. Runs of letters and digits stay whole words.
 
-use super::Terms;
 use super::normalize::{Normalized, with_normalized};
+use super::{Terms, lowercase_into};
 
 /// Analyses `text` into bigrams of CJK runs (a lone CJK character is kept as a unigram) and lowercase
 /// words of other letters and digits.
@@ -23,6 +23,7 @@ fn bigrams(normalized: &Normalized, out: &mut Terms) {
     let mut lower = String::new();
     // The run being read: its class, where it starts, and where its last character starts.
     let mut run: Option<(Class, usize, usize)> = None;
+    // A space after the end closes the last run.
     for (at, c) in norm.char_indices().chain([(norm.len(), ' ')]) {
         let class = Class::of(c);
         match run {
@@ -39,14 +40,7 @@ fn bigrams(normalized: &Normalized, out: &mut Terms) {
                         push(&norm[start..at], start, at)
                     }
                     Some((Class::Word, start, _)) => {
-                        let word = &norm[start..at];
-                        lower.clear();
-                        if word.is_ascii() {
-                            lower.push_str(word);
-                            lower.make_ascii_lowercase();
-                        } else {
-                            lower.push_str(&word.to_lowercase());
-                        }
+                        lowercase_into(&mut lower, &norm[start..at]);
                         push(&lower, start, at);
                     }
                     _ => {}

@@ -7,9 +7,9 @@ use std::cell::RefCell;
 use frostem::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
 
-use super::Terms;
 use super::bigram::is_cjk;
 use super::normalize::Normalized;
+use super::{Terms, lowercase_into};
 
 /// Stems kept per thread before the memory starts over: legal English repeats a small vocabulary.
 const STEMS_KEPT: usize = 100_000;
@@ -25,18 +25,11 @@ pub fn run(text: &str, detailed: bool, out: &mut Terms) {
     let normalized = Normalized::new(text);
     let norm = normalized.text.as_str();
     let stemmer = Stemmer::new(Algorithm::English);
-    // One lowercase buffer for every word: most English words are ASCII and need no allocation.
+    // One lowercase buffer for every word.
     let mut lower = String::new();
     let mut position = 0;
     let mut emit = |stems: &mut FxHashMap<String, String>, start: usize, end: usize| {
-        let word = &norm[start..end];
-        lower.clear();
-        if word.is_ascii() {
-            lower.push_str(word);
-            lower.make_ascii_lowercase();
-        } else {
-            lower.push_str(&word.to_lowercase());
-        }
+        lowercase_into(&mut lower, &norm[start..end]);
         let range = normalized.to_original(start..end);
         let term = match stems.get(lower.as_str()) {
             Some(stem) => out.push(stem, range, position),
@@ -58,9 +51,10 @@ pub fn run(text: &str, detailed: bool, out: &mut Terms) {
     STEMS.with_borrow_mut(|stems| {
         let mut word_start: Option<usize> = None;
         for (at, c) in norm.char_indices() {
-            let (in_word, cjk) = match c.is_ascii() {
-                true => (c.is_ascii_alphanumeric(), false),
-                false => (c.is_alphanumeric() && !is_cjk(c), is_cjk(c)),
+            let (in_word, cjk) = if c.is_ascii() {
+                (c.is_ascii_alphanumeric(), false)
+            } else {
+                (c.is_alphanumeric() && !is_cjk(c), is_cjk(c))
             };
             match (in_word, word_start) {
                 (true, None) => word_start = Some(at),

@@ -147,6 +147,17 @@ impl Terms {
     }
 }
 
+/// Writes `word` lowercased into `buf`, which is emptied first; ASCII, most words, needs no allocation.
+fn lowercase_into(buf: &mut String, word: &str) {
+    buf.clear();
+    if word.is_ascii() {
+        buf.push_str(word);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&word.to_lowercase());
+    }
+}
+
 /// A thread's analyses of its two most recent texts, so that no text is analysed twice in a row.
 ///
 /// Two, because a Japanese clause is indexed as its text (through `ja`, `ja_reading` and `cjk_bigram`,
