@@ -27,27 +27,23 @@ fn bigrams(normalized: &Normalized, out: &mut Terms) {
     for (at, c) in norm.char_indices().chain([(norm.len(), ' ')]) {
         let class = Class::of(c);
         match run {
+            // The run goes on: a CJK character makes a bigram with the one before it.
             Some((Class::Cjk, start, last)) if class == Class::Cjk => {
                 let end = at + c.len_utf8();
                 push(&norm[last..end], last, end);
                 run = Some((Class::Cjk, start, at));
+                continue;
             }
-            Some((Class::Word, _, _)) if class == Class::Word => {}
-            _ => {
-                match run {
-                    // A lone CJK character is its own term; a longer run has pushed its bigrams.
-                    Some((Class::Cjk, start, last)) if start == last => {
-                        push(&norm[start..at], start, at)
-                    }
-                    Some((Class::Word, start, _)) => {
-                        lowercase_into(&mut lower, &norm[start..at]);
-                        push(&lower, start, at);
-                    }
-                    _ => {}
-                }
-                run = (class != Class::Other).then_some((class, at, at));
+            Some((Class::Word, _, _)) if class == Class::Word => continue,
+            // The run ends. A lone CJK character is its own term; a longer run has pushed its bigrams.
+            Some((Class::Cjk, start, last)) if start == last => push(&norm[start..at], start, at),
+            Some((Class::Word, start, _)) => {
+                lowercase_into(&mut lower, &norm[start..at]);
+                push(&lower, start, at);
             }
+            _ => {}
         }
+        run = (class != Class::Other).then_some((class, at, at));
     }
 }
 

@@ -63,7 +63,8 @@ pub fn run(args: &StatsArgs) -> Result<Outcome> {
             let mut shown: Vec<String> = (counts.iter().take(SHOWN_VALUES))
                 .map(|(v, n)| format!("{v} {n}"))
                 .collect();
-            if let Some(more) = counts.len().checked_sub(SHOWN_VALUES).filter(|&n| n > 0) {
+            let more = counts.len().saturating_sub(SHOWN_VALUES);
+            if more > 0 {
                 shown.push(format!("and {more} more (joubun facets --field {name})"));
             }
             writeln!(out, "{name:<13} {}", shown.join(", "))?;
