@@ -2,6 +2,7 @@
 //!
 //! The modules follow the data flow: `analysis` turns text into terms; `commands` drive it from the CLI.
 
+pub mod allocator;
 pub mod analysis;
 pub mod classify;
 pub mod clause;
