@@ -365,7 +365,8 @@ impl TokenFilter for ContentWords {
                         // SAFETY: a non-empty span is only packed from `span_in`, for a `&str` that lay
                         // at these very bytes of this very dictionary (the table is its own, checked
                         // above), and a dictionary's word data never changes: the bytes are UTF-8.
-                        // Checking them again was 2.7% of indexing.
+                        // Checking them again took 2.7% of indexing's CPU samples (0.8% of its
+                        // instructions).
                         Some(form) if !form.is_empty() => {
                             Some(unsafe { std::str::from_utf8_unchecked(form) })
                         }
