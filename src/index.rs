@@ -594,7 +594,6 @@ pub fn update(
 ) -> Result<IndexReport, IndexError> {
     let started = Instant::now();
     analysis::dictionary::expect_bulk();
-    crate::allocator::switch_to_bulk();
     let _lock = WriteLock::acquire(index_path)?;
     // A rebuild of a readable index empties it in the same commit that refills it, so searches keep
     // answering from the old contents until then; only an unreadable or incompatible one is recreated.
