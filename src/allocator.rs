@@ -45,7 +45,7 @@ mod tests {
         for size in [100, 100_000, 40 << 20] {
             let layout = Layout::from_size_align(size, 64).unwrap();
             let block = unsafe { allocator.alloc(layout) };
-            assert!(!block.is_null() && block as usize % 64 == 0);
+            assert!(!block.is_null() && (block as usize).is_multiple_of(64));
             for i in 0..100 {
                 unsafe { block.add(i).write(i as u8) };
             }

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::IndexArgs;
 use crate::error::{Error, Result};
-use crate::index::{self, ClauseIndex, IndexError, IndexReport};
+use crate::index::{self, ClauseIndex, FolderState, IndexError, IndexReport};
 
 use super::Outcome;
 
@@ -67,8 +67,8 @@ pub fn summarise(report: &IndexReport) {
     for line in &report.bad_lines {
         eprintln!("joubun: skipped {line}");
     }
-    if report.rules_changed {
-        eprintln!("joubun: the index was made under other clause rules; every file was read again");
+    if let Some(why) = &report.read_again {
+        eprintln!("joubun: {why}; every file was read again");
     }
     let mb = report.bytes as f64 / 1e6;
     let peak = peak_memory().map_or(String::new(), |b| format!(", peak memory {} MB", b >> 20));
@@ -96,18 +96,29 @@ fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Opens the index at `path`; on first use at the default place, builds it from `corpus` first, saying so.
+/// Where an index is when `--index` is not given.
+const DEFAULT_INDEX: &str = "index";
+
+/// Opens the index at `path` (its segments are checked by [`ClauseIndex::check`]). On first use it is built from `corpus` first,
+/// saying so, but only at the default place or in an empty folder: a mistyped `--index` must not
+/// fill an unrelated folder. An index whose first build was interrupted is built again.
 pub fn open_or_build(path: &Path, corpus: &Path) -> Result<ClauseIndex> {
-    match ClauseIndex::open(path) {
-        Err(IndexError::Missing(_)) if corpus.is_dir() => {
-            eprintln!(
-                "joubun: no index at {} yet; building it from {} first",
-                path.display(),
-                corpus.display()
-            );
-            summarise(&build(path, corpus, false)?);
-            Ok(ClauseIndex::open(path)?)
+    let first_use = match ClauseIndex::open(path) {
+        Err(IndexError::Missing(_)) => {
+            path == Path::new(DEFAULT_INDEX) || index::folder::state(path)? == FolderState::Empty
         }
-        other => Ok(other?),
+        Err(IndexError::Unfinished(_)) => true,
+        Ok(index) => return Ok(index),
+        Err(e) => return Err(e.into()),
+    };
+    if !first_use || !corpus.is_dir() {
+        return Err(IndexError::Missing(path.to_path_buf()).into());
     }
+    eprintln!(
+        "joubun: no index at {} yet; building it from {} first",
+        path.display(),
+        corpus.display()
+    );
+    summarise(&build(path, corpus, false)?);
+    Ok(ClauseIndex::open(path)?)
 }

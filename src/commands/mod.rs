@@ -10,10 +10,16 @@ mod show;
 mod stats;
 
 use std::io::{self, Write};
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Mutex;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
+use crate::index::IndexError;
+use crate::index::folder::short;
+use crate::query::QueryError;
 
 /// How a command that did not fail ended, mapped to an exit status like grep's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +42,76 @@ impl Outcome {
 
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let result = match cli.command {
+    let index = match &cli.command {
+        Command::Index(args) => Some(args.index.clone()),
+        Command::Search(args) => Some(args.location.index.clone()),
+        Command::Export(args) => Some(args.location.index.clone()),
+        Command::Facets(args) => Some(args.location.index.clone()),
+        Command::Show(args) => Some(args.location.index.clone()),
+        Command::Stats(args) => Some(args.location.index.clone()),
+        Command::Analyze(_) | Command::Parse(_) => None,
+    };
+    let result = match index {
+        Some(index) => reading(&index, || dispatch(cli)),
+        None => dispatch(cli),
+    };
+    // A reader that stops early (`| head`) is not an error, as in ripgrep.
+    match result {
+        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
+        other => other,
+    }
+}
+
+/// Runs a command that reads the index at `index` so that damaged index files end it with an error
+/// that says so: tantivy panics on some damage (a flipped byte in a segment), and reports other
+/// damage as a failed search.
+fn reading(index: &Path, command: impl FnOnce() -> Result<Outcome>) -> Result<Outcome> {
+    static PANIC: Mutex<Option<String>> = Mutex::new(None);
+    // The message is kept for the error, not printed with tantivy's source paths.
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        if let Ok(mut first) = PANIC.lock() {
+            first.get_or_insert(message);
+        }
+    }));
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(command));
+    drop(std::panic::take_hook());
+    let damaged = |reason: String| {
+        Err(Error::Index(IndexError::Damaged {
+            path: index.to_path_buf(),
+            reason: short(&reason),
+        }))
+    };
+    match outcome {
+        Err(_) => {
+            let message = PANIC
+                .lock()
+                .ok()
+                .and_then(|m| m.clone())
+                .unwrap_or_default();
+            damaged(format!("reading it failed: {message}"))
+        }
+        Ok(Err(Error::Query(QueryError::Search(e)))) if unreadable(&e) => {
+            damaged(format!("reading it failed: {e}"))
+        }
+        Ok(other) => other,
+    }
+}
+
+/// Whether a failed search failed on the index's files rather than on the query.
+fn unreadable(e: &tantivy::TantivyError) -> bool {
+    use tantivy::TantivyError as T;
+    matches!(
+        e,
+        T::DataCorruption(_) | T::OpenReadError(_) | T::IoError(_) | T::InternalError(_)
+    )
+}
+
+fn dispatch(cli: Cli) -> Result<Outcome> {
+    match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Index(args) => index::run(&args),
@@ -45,11 +120,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Facets(args) => facets::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Stats(args) => stats::run(&args),
-    };
-    // A reader that stops early (`| head`) is not an error, as in ripgrep.
-    match result {
-        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
-        other => other,
     }
 }
 

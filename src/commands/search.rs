@@ -161,13 +161,18 @@ pub fn open_search(
     filter_args: &FilterArgs,
 ) -> Result<(ClauseIndex, Search)> {
     let index = open_or_build(&location.index, &location.corpus)?;
-    // Segment readers open (every file mapped and its footer read) while the query is analysed; an
-    // error opening them is met again, and reported, when the search runs.
-    let search = std::thread::scope(|scope| {
-        scope.spawn(|| index.searcher().ok());
-        Search::new(&index, query.unwrap_or(""), &filters(filter_args))
-    })?;
-    Ok((index, search))
+    // Segment readers open (every file mapped and its footer read, its size checked) while the query
+    // is analysed.
+    let (opened, search) = std::thread::scope(|scope| {
+        let opened = scope.spawn(|| index.check().map(drop));
+        let search = Search::new(&index, query.unwrap_or(""), &filters(filter_args));
+        let opened = opened
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (opened, search)
+    });
+    opened?;
+    Ok((index, search?))
 }
 
 /// The filter flags as query filters.

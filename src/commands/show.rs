@@ -13,6 +13,7 @@ use super::{Outcome, stdout};
 /// Runs `joubun show`.
 pub fn run(args: &ShowArgs) -> Result<Outcome> {
     let index = open_or_build(&args.location.index, &args.location.corpus)?;
+    index.check()?;
     let Some(clause) = Search::by_id(&index, &args.id)? else {
         return Err(Error::Input(format!(
             "no clause has id {:?} (ids are printed by search and export)",

@@ -18,6 +18,7 @@ const SHOWN_VALUES: usize = 10;
 /// Runs `joubun stats`.
 pub fn run(args: &StatsArgs) -> Result<Outcome> {
     let index = open_or_build(&args.location.index, &args.location.corpus)?;
+    index.check()?;
     let answer = Search::new(&index, "", &Filters::default())?.run(&index, 0, 0)?;
     let entries = std::fs::read_dir(&args.location.index)
         .map_err(|e| Error::Input(format!("{}: {e}", args.location.index.display())))?;

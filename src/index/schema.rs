@@ -1,0 +1,237 @@
+//! The schema of a clause document, built here and only here: its fields, the analyser each goes
+//! through, and the facets made from a clause's facts.
+
+use tantivy::TantivyDocument;
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::Analyzer;
+use crate::classify::Lang;
+use crate::clause::Clause;
+
+/// Bumped whenever the fields below, or what an index records beside them, change; an index of
+/// another version is refused.
+pub const SCHEMA_VERSION: u32 = 7;
+
+/// The fields of a clause document.
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The clause id, as one term.
+    pub id: Field,
+    /// The document path, as one term (to replace a file's clauses).
+    pub doc: Field,
+    /// The whole clause as JSON, stored.
+    pub json: Field,
+    /// Text through `ja`, with positions.
+    pub text_ja: Field,
+    /// Text through `ja_reading`, without positions.
+    pub text_reading: Field,
+    /// Text through `cjk_bigram`, with positions.
+    pub text_bigram: Field,
+    /// Text through `en`, with positions.
+    pub text_en: Field,
+    /// Article heading through `ja`.
+    pub heading_ja: Field,
+    /// Article heading through `en`.
+    pub heading_en: Field,
+    /// Facet `/type/…`.
+    pub kind: Field,
+    /// Facet `/jurisdiction/…`; a clause under `US-CA` is also under `US`.
+    pub jurisdiction: Field,
+    /// Facet `/company/…`.
+    pub company: Field,
+    /// Facet `/lang/…`.
+    pub lang: Field,
+    /// Facet `/cites/…`.
+    pub cites: Field,
+    /// The policy date as YYYYMMDD, fast, for `--since`/`--until`.
+    pub date: Field,
+    /// All of a clause's jurisdiction facets as one value, for counting (see [`counted_column`]).
+    pub jurisdiction_set: Field,
+    /// All of a clause's cites facets as one value, for counting.
+    pub cites_set: Field,
+}
+
+impl Fields {
+    /// The text fields a query searches, with the analyser of each and how much a match there weighs:
+    /// morphological matches rank above bigram-only ones.
+    pub fn text(&self) -> [(Field, Analyzer, f32); 4] {
+        [
+            (self.text_ja, Analyzer::Ja, 1.0),
+            (self.text_reading, Analyzer::JaReading, 0.6),
+            (self.text_en, Analyzer::En, 1.0),
+            (self.text_bigram, Analyzer::CjkBigram, 0.2),
+        ]
+    }
+
+    /// The heading fields `heading:` searches.
+    pub fn heading(&self) -> [(Field, Analyzer, f32); 2] {
+        [
+            (self.heading_ja, Analyzer::Ja, 1.0),
+            (self.heading_en, Analyzer::En, 1.0),
+        ]
+    }
+
+    /// The facet field a facet name refers to.
+    pub fn facet(&self, name: &str) -> Option<Field> {
+        Some(match name {
+            "type" => self.kind,
+            "jurisdiction" => self.jurisdiction,
+            "company" => self.company,
+            "lang" => self.lang,
+            "cites" => self.cites,
+            _ => return None,
+        })
+    }
+
+    /// The tantivy document for one clause.
+    pub fn document(&self, clause: &Clause) -> TantivyDocument {
+        let f = self;
+        let mut d = TantivyDocument::default();
+        d.add_text(f.id, &clause.id);
+        d.add_text(f.doc, &clause.doc);
+        d.add_text(f.json, serde_json::to_string(clause).unwrap_or_default());
+        for (field, analyzer, _) in f.text() {
+            if analyzers_for(clause.lang).contains(&analyzer) {
+                d.add_text(field, &clause.text);
+            }
+        }
+        if let Some(heading) = &clause.heading {
+            // Like the text, through the clause's language only: English through MeCab or Japanese
+            // through a stemmer made junk terms, and cost a tenth of indexing.
+            let field = match clause.lang {
+                Lang::Ja => f.heading_ja,
+                Lang::En => f.heading_en,
+            };
+            d.add_text(field, heading);
+        }
+        d.add_facet(f.kind, Facet::from_path([clause.kind.as_str()]));
+        let jurisdictions: Vec<Facet> = clause
+            .jurisdictions
+            .iter()
+            .flat_map(|j| jurisdiction_facets(j))
+            .collect();
+        d.add_text(f.jurisdiction_set, facet_set(&jurisdictions));
+        for facet in jurisdictions {
+            d.add_facet(f.jurisdiction, facet);
+        }
+        // A clause with no company still gets a value, the root facet (counted as none): a column with
+        // a value in every clause is read without the rank lookup that gaps need, a tenth of a search
+        // that counts a hundred thousand hits.
+        let company = clause
+            .company
+            .as_deref()
+            .map_or_else(Facet::root, |c| Facet::from_path([c]));
+        d.add_facet(f.company, company);
+        d.add_facet(f.lang, Facet::from_path([clause.lang.code()]));
+        let cites: Vec<Facet> = clause
+            .cites
+            .iter()
+            .map(|c| Facet::from_path([c.as_str()]))
+            .collect();
+        d.add_text(f.cites_set, facet_set(&cites));
+        for facet in cites {
+            d.add_facet(f.cites, facet);
+        }
+        if let Some(date) = clause.date.as_deref().and_then(date_number) {
+            d.add_u64(f.date, date);
+        }
+        d
+    }
+}
+
+/// The facets every clause has, in display order.
+pub const FACETS: [&str; 5] = ["type", "company", "jurisdiction", "lang", "cites"];
+
+/// Joins the facets of one clause in a set column.
+pub const SET_SEPARATOR: char = '\u{1}';
+/// The set columns of the multi-valued facets.
+const JURISDICTION_SET: &str = "jurisdiction_set";
+const CITES_SET: &str = "cites_set";
+
+/// The fast column that facet counts read for `facet`, and whether its values are sets of facets
+/// joined by [`SET_SEPARATOR`].
+///
+/// A facet with several values per clause is a multi-valued column, whose every read is a rank
+/// lookup; one value per clause, the set, is a plain read, and a few dozen distinct sets are split
+/// once per search. Every clause has a value in each column read, the empty set or the root facet
+/// for none, for the same reason.
+pub fn counted_column(facet: &str) -> (&str, bool) {
+    match facet {
+        "jurisdiction" => (JURISDICTION_SET, true),
+        "cites" => (CITES_SET, true),
+        other => (other, false),
+    }
+}
+
+/// Builds the schema and its field handles.
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: Analyzer| {
+        // Readings only join spelling variants of words found anyway: their order is never asked, and
+        // not recording it saves a tenth of indexing.
+        let record = match analyzer {
+            Analyzer::JaReading => IndexRecordOption::WithFreqs,
+            _ => IndexRecordOption::WithFreqsAndPositions,
+        };
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer.name())
+                .set_index_option(record),
+        )
+    };
+    let facet = || FacetOptions::default();
+    let fields = Fields {
+        id: b.add_text_field("id", STRING),
+        doc: b.add_text_field("doc", STRING),
+        json: b.add_text_field("json", STORED),
+        text_ja: b.add_text_field("text_ja", text(Analyzer::Ja)),
+        text_reading: b.add_text_field("text_reading", text(Analyzer::JaReading)),
+        text_bigram: b.add_text_field("text_bigram", text(Analyzer::CjkBigram)),
+        text_en: b.add_text_field("text_en", text(Analyzer::En)),
+        heading_ja: b.add_text_field("heading_ja", text(Analyzer::Ja)),
+        heading_en: b.add_text_field("heading_en", text(Analyzer::En)),
+        kind: b.add_facet_field("type", facet()),
+        jurisdiction: b.add_facet_field("jurisdiction", facet()),
+        company: b.add_facet_field("company", facet()),
+        lang: b.add_facet_field("lang", facet()),
+        cites: b.add_facet_field("cites", facet()),
+        date: b.add_u64_field("date", INDEXED | FAST),
+        jurisdiction_set: b.add_text_field(JURISDICTION_SET, FAST),
+        cites_set: b.add_text_field(CITES_SET, FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Facets as one value of a set column: their encoded paths, sorted, once each.
+fn facet_set(facets: &[Facet]) -> String {
+    let mut paths: Vec<&str> = facets.iter().map(Facet::encoded_str).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    paths.join(SET_SEPARATOR.encode_utf8(&mut [0; 4]))
+}
+
+/// The analysers a clause's text is indexed through, by its language.
+pub fn analyzers_for(lang: Lang) -> &'static [Analyzer] {
+    match lang {
+        Lang::Ja => &[Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram],
+        Lang::En => &[Analyzer::En],
+    }
+}
+
+/// A jurisdiction and every one it lies within (`US-CA` is also `US`), so that a filter or a count for
+/// `US` covers California.
+pub fn jurisdiction_facets(code: &str) -> Vec<Facet> {
+    code.match_indices('-')
+        .map(|(i, _)| Facet::from_path([&code[..i]]))
+        .chain([Facet::from_path([code])])
+        .collect()
+}
+
+/// An ISO date as the number YYYYMMDD.
+pub fn date_number(date: &str) -> Option<u64> {
+    let digits: String = date.chars().filter(char::is_ascii_digit).collect();
+    (digits.len() == 8).then(|| digits.parse().ok()).flatten()
+}

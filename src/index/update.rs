@@ -1,0 +1,450 @@
+//! Bringing an index up to date with a corpus, file by file, in one commit that also records which
+//! files it holds.
+
+use std::fs;
+use std::io::{BufRead, Read, Seek};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::Serialize;
+use tantivy::{IndexWriter, Term};
+
+use super::fingerprint::{Fingerprint, Fingerprinting};
+use super::record::{self, CommitRecord, Fingerprints};
+use super::{ClauseIndex, FolderState, IndexError, WriteLock, folder};
+use crate::analysis;
+use crate::clause::{Clause, CorpusConfig, RULES_VERSION, is_jsonl, parse, parse_jsonl};
+use crate::corpus::{self, Skipped, WalkOptions};
+
+/// The indexing threads' memory for segments being built, shared by both. Segments twice as large as
+/// with 64 MB mean fewer merges: 10,000 and 50,000 documents index in a tenth less time, for 10 MB more
+/// peak memory at 50,000 (228 MB). With 192 MB the peak passed 300 MB.
+const WRITER_MEMORY: usize = 128_000_000;
+/// Segments merged at once: a merge maps every segment it reads, so merging four, not tantivy's
+/// eight, keeps a 50,000-document run's peak memory down.
+const MERGE_AT_ONCE: usize = 4;
+/// Segments this large are left alone: merging them again would map hundreds of megabytes at once.
+const MERGE_MAX_DOCS: usize = 100_000;
+/// The largest document read: a document is held whole while it is cut into clauses. Larger files
+/// (a disk image named `.txt`, a sparse file) are skipped with a reason.
+pub const MAX_DOCUMENT_BYTES: u64 = 1 << 30;
+/// The longest line of a JSON Lines file, one clause; longer lines are skipped with a reason.
+pub const MAX_LINE_BYTES: u64 = 64 << 20;
+
+/// What an indexing run did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct IndexReport {
+    /// Documents read and (re)indexed.
+    pub indexed: Vec<String>,
+    /// Documents unchanged since the last run.
+    pub unchanged: usize,
+    /// Why every document was read again, when the index could not tell unchanged files (other
+    /// clause rules, a changed `joubun.toml`, a damaged index rebuilt).
+    pub read_again: Option<String>,
+    /// Documents gone from the corpus, whose clauses were removed.
+    pub removed: Vec<String>,
+    /// Clauses added.
+    pub clauses: usize,
+    /// Bytes of text read.
+    pub bytes: u64,
+    /// Files passed over, with reasons.
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Lines of JSON Lines files passed over, as `file: line N: reason`.
+    pub bad_lines: Vec<String>,
+    /// Wall time.
+    pub seconds: f64,
+}
+
+/// Brings the index at `index_path` up to date with `corpus`: changed files replace their clauses,
+/// deleted files lose theirs, unchanged files are not analysed again. `rebuild` starts from empty.
+///
+/// A folder that is not a joubun index is refused before anything is written in it. A damaged index
+/// is rebuilt from the corpus, and the report says why.
+pub fn update(
+    index_path: &Path,
+    corpus_root: &Path,
+    rebuild: bool,
+    mut progress: impl FnMut(&IndexReport),
+) -> Result<IndexReport, IndexError> {
+    let started = Instant::now();
+    analysis::dictionary::expect_bulk();
+    if let FolderState::Foreign(example) = folder::state(index_path)? {
+        return Err(IndexError::NotAnIndex {
+            path: index_path.to_path_buf(),
+            example,
+        });
+    }
+    let _lock = WriteLock::acquire(index_path)?;
+    let mut report = IndexReport::default();
+    // A rebuild of a readable index empties it in the same commit that refills it, so searches keep
+    // answering from the old contents until then; only a damaged or incompatible one is recreated.
+    let mut index = match open_checked(index_path) {
+        Ok(index) => index,
+        Err(IndexError::Missing(_)) => ClauseIndex::create(index_path)?,
+        Err(e @ IndexError::Incompatible { .. }) if !rebuild => return Err(e),
+        Err(IndexError::Incompatible { .. }) => ClauseIndex::create(index_path)?,
+        Err(IndexError::Damaged { reason, .. }) => {
+            report.read_again = Some(format!(
+                "the index was damaged ({reason}); it was rebuilt from the corpus"
+            ));
+            ClauseIndex::create(index_path)?
+        }
+        Err(e) => return Err(e),
+    };
+    let settings = settings_print(corpus_root)?;
+    // Without fingerprints no file is known to be unchanged or gone, and under other rules or other
+    // settings an unchanged file would make other clauses: start from empty.
+    let mut empty_first = true;
+    let known = match &index.record {
+        _ if rebuild => Fingerprints::new(),
+        None => Fingerprints::new(),
+        Some(r) if r.rules != RULES_VERSION => {
+            report.read_again = Some("the index was made under other clause rules".into());
+            Fingerprints::new()
+        }
+        Some(r) if r.settings != settings => {
+            report.read_again = Some("joubun.toml changed since the last run".into());
+            Fingerprints::new()
+        }
+        Some(r) => match r.fingerprints(index_path) {
+            Some(known) => {
+                empty_first = false;
+                known
+            }
+            None => {
+                report.read_again =
+                    Some("the record of indexed files was missing or damaged".into());
+                Fingerprints::new()
+            }
+        },
+    };
+    let config = CorpusConfig::load(corpus_root).map_err(IndexError::Corpus)?;
+    let failed = |e: tantivy::TantivyError| IndexError::tantivy(index_path, &e);
+    // Analysis runs inside tantivy's indexing threads: both cores.
+    let mut writer: IndexWriter = index
+        .index
+        .writer_with_num_threads(2, WRITER_MEMORY)
+        .map_err(failed)?;
+    // What a failed or killed run left (segments it never committed, its record of files) goes
+    // first: a retry after a full disk has that space back.
+    writer.garbage_collect_files().wait().map_err(failed)?;
+    let committed = index.record.as_ref().map(|r| r.files.clone());
+    record::remove_other_fingerprints(index_path, committed.as_deref());
+    let mut merges = tantivy::indexer::LogMergePolicy::default();
+    merges.set_min_num_segments(MERGE_AT_ONCE);
+    merges.set_max_docs_before_merge(MERGE_MAX_DOCS);
+    writer.set_merge_policy(Box::new(merges));
+    let filled = fill(
+        &mut writer,
+        &index,
+        corpus_root,
+        &config,
+        &known,
+        empty_first,
+        &mut report,
+        &mut progress,
+    );
+    let seen = match filled {
+        Ok(seen) => seen,
+        Err(e) => {
+            // Whatever was written since the last commit is removed now, so that the index folder
+            // holds no more than its last complete state.
+            let _ = writer.rollback();
+            let _ = writer.garbage_collect_files().wait();
+            return Err(e);
+        }
+    };
+    let saved = |e: std::io::Error| IndexError::io(index_path, &e);
+    let mut prepared = writer.prepare_commit().map_err(failed)?;
+    let (files, files_check) =
+        record::save_fingerprints(index_path, prepared.opstamp(), &seen).map_err(saved)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let record = CommitRecord {
+        corpus: corpus_root.to_path_buf(),
+        indexed_at: now,
+        documents: seen.len(),
+        rules: RULES_VERSION,
+        settings,
+        files,
+        files_check,
+    };
+    prepared.set_payload(&record.to_payload());
+    crash_point("prepare");
+    prepared.commit().map_err(failed)?;
+    crash_point("commit");
+    writer.wait_merging_threads().map_err(failed)?;
+    record::remove_other_fingerprints(index_path, Some(&record.files));
+    index.record = Some(record);
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Opens the index at `path` for writing, and checks it whole: every segment opens, holds the
+/// clauses `meta.json` says, and passes its checksum.
+fn open_checked(path: &Path) -> Result<ClauseIndex, IndexError> {
+    let index = ClauseIndex::open_with(path, true)?;
+    if index.record.is_none() {
+        return Ok(index);
+    }
+    // tantivy panics on some damage; here that is one more way to find the index damaged.
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        index.check()?;
+        index
+            .index
+            .validate_checksum()
+            .map_err(|e| IndexError::tantivy(path, &e))
+    }));
+    let damaged = checked.unwrap_or_else(|_| {
+        Err(IndexError::Damaged {
+            path: path.to_path_buf(),
+            reason: "reading a segment failed".into(),
+        })
+    })?;
+    if let Some(file) = damaged.iter().next() {
+        return Err(IndexError::Damaged {
+            path: path.to_path_buf(),
+            reason: format!(
+                "{} fails its checksum{}",
+                file.display(),
+                match damaged.len() {
+                    1 => String::new(),
+                    n => format!(", as do {} other files", n - 1),
+                }
+            ),
+        });
+    }
+    Ok(index)
+}
+
+/// Adds the clauses of every new or changed file of the corpus, and deletes those of changed or gone
+/// files; returns the fingerprints of the files the index will hold.
+#[allow(clippy::too_many_arguments)]
+fn fill(
+    writer: &mut IndexWriter,
+    index: &ClauseIndex,
+    corpus_root: &Path,
+    config: &CorpusConfig,
+    known: &Fingerprints,
+    empty_first: bool,
+    report: &mut IndexReport,
+    progress: &mut impl FnMut(&IndexReport),
+) -> Result<Fingerprints, IndexError> {
+    let index_path = index.path();
+    if empty_first {
+        writer
+            .delete_all_documents()
+            .map_err(|e| IndexError::tantivy(index_path, &e))?;
+    }
+    let (files, walk_skipped) = corpus::walk(corpus_root, WalkOptions::default());
+    report
+        .skipped
+        .extend(walk_skipped.into_iter().map(|s| (s.path, s.reason)));
+    let mut seen = Fingerprints::new();
+    for file in &files {
+        let rel = corpus::relative(file, corpus_root);
+        // Clauses segmented elsewhere can come by the million: they are streamed a line at a time, and
+        // fingerprinted on the way; one the index knows is fingerprinted first too, to skip it unparsed.
+        let read = if is_jsonl(&rel) {
+            fs::File::open(file).and_then(|mut f| {
+                let print = match known.contains_key(&rel) {
+                    true => Some(Fingerprinting::new(&mut f).finish()?),
+                    false => None,
+                };
+                f.rewind()?;
+                Ok(Some(Content::Lines(f, print)))
+            })
+        } else {
+            read_document(file).map(|bytes| {
+                bytes.map(|bytes| {
+                    let print = Fingerprint::of(&bytes);
+                    Content::Document(bytes, print)
+                })
+            })
+        };
+        let content = match read {
+            Ok(Some(content)) => content,
+            Ok(None) => {
+                report.skipped.push((file.clone(), too_large()));
+                continue;
+            }
+            Err(e) => {
+                report.skipped.push((file.clone(), e.to_string()));
+                continue;
+            }
+        };
+        let print_first = match &content {
+            Content::Lines(_, print) => print.as_ref(),
+            Content::Document(_, print) => Some(print),
+        };
+        if let Some(print) = print_first
+            && known.get(&rel) == Some(&print.hex())
+        {
+            seen.insert(rel, print.hex());
+            report.unchanged += 1;
+            continue;
+        }
+        // Only a file indexed before has clauses to replace. Deleting for every file of a rebuild
+        // queued a delete per file, each tried against every new segment.
+        if known.contains_key(&rel) {
+            writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
+        }
+        let mut failure = None;
+        let mut add = |clause: Clause, _| {
+            if failure.is_none() {
+                failure = writer
+                    .add_document(index.document(&clause))
+                    .err()
+                    .map(|e| IndexError::tantivy(index_path, &e));
+                report.clauses += 1;
+            }
+        };
+        let facts = config.files.get(&rel);
+        let (problems, print) = match content {
+            Content::Lines(f, _) => {
+                let mut lines = std::io::BufReader::with_capacity(1 << 20, Fingerprinting::new(f));
+                let problems = parse_jsonl(&rel, jsonl_lines(&mut lines), facts, &mut add);
+                // The fingerprint of what was indexed: a file that failed half-way, or changed since it
+                // was first fingerprinted, is found changed by the next run and read again.
+                (problems, lines.into_inner().fingerprint())
+            }
+            Content::Document(bytes, print) => {
+                match corpus::decode_document(bytes, file, corpus_root) {
+                    Ok(source) => (parse(&source, facts, &mut add), print),
+                    Err(Skipped { path, reason }) => {
+                        report.skipped.push((path, reason));
+                        continue;
+                    }
+                }
+            }
+        };
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        seen.insert(rel.clone(), print.hex());
+        report.bytes += print.len;
+        report
+            .bad_lines
+            .extend(problems.into_iter().map(|p| format!("{rel}: {p}")));
+        report.indexed.push(rel);
+        progress(report);
+    }
+    for gone in known.keys().filter(|d| !seen.contains_key(*d)) {
+        writer.delete_term(Term::from_field_text(index.fields.doc, gone));
+        report.removed.push(gone.clone());
+    }
+    Ok(seen)
+}
+
+/// The fingerprint of the corpus's `joubun.toml` ("" without one): the facts it gives are in the
+/// clauses, so a change to it is a change to every file.
+fn settings_print(corpus_root: &Path) -> Result<String, IndexError> {
+    match fs::read(corpus_root.join("joubun.toml")) {
+        Ok(bytes) => Ok(Fingerprint::of(&bytes).hex()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => Err(IndexError::Corpus(format!(
+            "{}: {e}",
+            corpus_root.join("joubun.toml").display()
+        ))),
+    }
+}
+
+/// Test-only: `JOUBUN_TEST_CRASH_AFTER=prepare` or `=commit` aborts the process at that point of a
+/// run, as a power cut would, so the tests can prove that a crash there loses nothing.
+fn crash_point(point: &str) {
+    if std::env::var_os("JOUBUN_TEST_CRASH_AFTER").is_some_and(|p| p == point) {
+        std::process::abort();
+    }
+}
+
+/// A document's bytes, or `None` when it is over [`MAX_DOCUMENT_BYTES`] (checked before reading it).
+fn read_document(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    let file = fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_DOCUMENT_BYTES {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // A file that grows while it is read is held to the limit too.
+    file.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() as u64 <= MAX_DOCUMENT_BYTES).then_some(bytes))
+}
+
+/// The reason a document over [`MAX_DOCUMENT_BYTES`] is skipped.
+fn too_large() -> String {
+    format!(
+        "larger than {} MB, the limit for one document; split it, or give its clauses as JSON Lines",
+        MAX_DOCUMENT_BYTES >> 20
+    )
+}
+
+/// A file's content as read for indexing, with its fingerprint where already known.
+enum Content {
+    /// A JSON Lines file, still to be streamed; fingerprinted first only if it may be unchanged.
+    Lines(fs::File, Option<Fingerprint>),
+    /// A document, read whole.
+    Document(Vec<u8>, Fingerprint),
+}
+
+/// The lines of a JSON Lines file, each either text or why it cannot be read; a read error ends them.
+/// A line over [`MAX_LINE_BYTES`] is passed over without being held.
+fn jsonl_lines(mut lines: impl BufRead) -> impl Iterator<Item = Result<String, String>> {
+    let mut failed = false;
+    std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        let mut line = Vec::new();
+        let read = (&mut lines)
+            .take(MAX_LINE_BYTES + 1)
+            .read_until(b'\n', &mut line);
+        let too_long = || {
+            format!(
+                "longer than {} MB, the limit for one JSON line",
+                MAX_LINE_BYTES >> 20
+            )
+        };
+        let outcome = match read {
+            Ok(0) => return None,
+            Ok(_) if line.last() == Some(&b'\n') => {
+                line.pop();
+                Ok(line)
+            }
+            Ok(_) if line.len() as u64 > MAX_LINE_BYTES => match skip_line(&mut lines) {
+                Ok(()) => return Some(Err(too_long())),
+                Err(e) => Err(e),
+            },
+            Ok(_) => Ok(line),
+            Err(e) => Err(e),
+        };
+        Some(match outcome {
+            Ok(bytes) => String::from_utf8(bytes)
+                .map_err(|_| "not UTF-8 (JSON Lines files are UTF-8)".to_string()),
+            Err(e) => {
+                failed = true;
+                Err(e.to_string())
+            }
+        })
+    })
+}
+
+/// Reads past the rest of the current line without keeping it.
+fn skip_line(lines: &mut impl BufRead) -> std::io::Result<()> {
+    loop {
+        let buf = lines.fill_buf()?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        match buf.iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                lines.consume(end + 1);
+                return Ok(());
+            }
+            None => {
+                let n = buf.len();
+                lines.consume(n);
+            }
+        }
+    }
+}
