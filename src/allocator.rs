@@ -54,4 +54,15 @@ mod tests {
             unsafe { allocator.dealloc(grown, Layout::from_size_align(size * 2, 64).unwrap()) };
         }
     }
+
+    #[test]
+    fn a_block_over_a_gibibyte_is_freed_by_the_allocator_that_made_it() {
+        // mimalloc maps such a block straight from the OS; the allocator this replaced handed it to
+        // glibc's free, which aborted. Only its first page is touched.
+        let layout = Layout::from_size_align(1100 << 20, 8).unwrap();
+        let block = unsafe { Allocator.alloc(layout) };
+        assert!(!block.is_null());
+        unsafe { block.write(1) };
+        unsafe { Allocator.dealloc(block, layout) };
+    }
 }

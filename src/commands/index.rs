@@ -101,11 +101,14 @@ const DEFAULT_INDEX: &str = "index";
 
 /// Opens the index at `path` (its segments are checked by [`ClauseIndex::check`]). On first use it is built from `corpus` first,
 /// saying so, but only at the default place or in an empty folder: a mistyped `--index` must not
-/// fill an unrelated folder. An index whose first build was interrupted is built again.
+/// fill an unrelated folder. An index at the default place whose first build was interrupted is
+/// built again; elsewhere the corpus it was begun from is not known, and the user is told.
 pub fn open_or_build(path: &Path, corpus: &Path) -> Result<ClauseIndex> {
+    let default = path == Path::new(DEFAULT_INDEX);
     let first_use = match ClauseIndex::open(path) {
-        Err(IndexError::Missing(_)) => {
-            path == Path::new(DEFAULT_INDEX) || index::folder::state(path)? == FolderState::Empty
+        Err(IndexError::Missing(_)) => default || index::folder::state(path)? == FolderState::Empty,
+        Err(e @ IndexError::Unfinished(_)) if !default || !corpus.is_dir() => {
+            return Err(e.into());
         }
         Err(IndexError::Unfinished(_)) => true,
         Ok(index) => return Ok(index),

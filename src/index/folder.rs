@@ -222,6 +222,18 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// Whether the disk holding the folder `dir` has no room left: a small write there fails for want of
+/// space.
+pub fn no_room(dir: &Path) -> bool {
+    let probe = dir.join(format!("space-probe{TMP_SUFFIX}"));
+    let written = fs::File::create(&probe).and_then(|mut file| {
+        file.write_all(&[0; 64 << 10])?;
+        file.sync_all()
+    });
+    let _ = fs::remove_file(&probe);
+    written.is_err_and(|e| super::disk_full(&e))
+}
+
 /// tantivy's memory-mapped directory over an index folder, for joubun's two kinds of process.
 ///
 /// A reader takes no lock and writes nothing, so an index on read-only storage, or another user's,

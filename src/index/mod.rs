@@ -158,8 +158,24 @@ impl IndexError {
     }
 }
 
+impl IndexError {
+    /// The error for a failure while writing the index at `path`: a full disk (said by the error, or
+    /// found by trying to write: tantivy's indexing threads report only that they stopped), else
+    /// what failed.
+    pub fn written(path: &Path, e: &tantivy::TantivyError) -> IndexError {
+        match IndexError::tantivy(path, e) {
+            full @ IndexError::DiskFull(_) => full,
+            _ if folder::no_room(path) => IndexError::DiskFull(path.to_path_buf()),
+            _ => IndexError::Io {
+                path: path.to_path_buf(),
+                reason: format!("writing failed: {}", folder::short(&e.to_string())),
+            },
+        }
+    }
+}
+
 /// Whether the system said the disk (or the user's quota) is full.
-fn disk_full(e: &std::io::Error) -> bool {
+pub(crate) fn disk_full(e: &std::io::Error) -> bool {
     matches!(
         e.kind(),
         std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
@@ -259,6 +275,13 @@ impl ClauseIndex {
         }
         let directory = folder::IndexDirectory::open(path, writes)?;
         let index = Index::open(directory).map_err(|e| IndexError::tantivy(path, &e))?;
+        // The identity names the schema; meta.json holds it, and must agree.
+        if index.schema() != schema().0 {
+            return Err(IndexError::Damaged {
+                path: path.to_path_buf(),
+                reason: "the schema in meta.json is not the one joubun.json names".into(),
+            });
+        }
         let payload = index
             .load_metas()
             .map_err(|e| IndexError::tantivy(path, &e))?

@@ -119,7 +119,7 @@ pub fn update(
         },
     };
     let config = CorpusConfig::load(corpus_root).map_err(IndexError::Corpus)?;
-    let failed = |e: tantivy::TantivyError| IndexError::tantivy(index_path, &e);
+    let failed = |e: tantivy::TantivyError| IndexError::written(index_path, &e);
     // Analysis runs inside tantivy's indexing threads: both cores.
     let mut writer: IndexWriter = index
         .index
@@ -235,7 +235,7 @@ fn fill(
     if empty_first {
         writer
             .delete_all_documents()
-            .map_err(|e| IndexError::tantivy(index_path, &e))?;
+            .map_err(|e| IndexError::written(index_path, &e))?;
     }
     let (files, walk_skipped) = corpus::walk(corpus_root, WalkOptions::default());
     report
@@ -296,7 +296,7 @@ fn fill(
                 failure = writer
                     .add_document(index.document(&clause))
                     .err()
-                    .map(|e| IndexError::tantivy(index_path, &e));
+                    .map(|e| IndexError::written(index_path, &e));
                 report.clauses += 1;
             }
         };
