@@ -189,6 +189,17 @@ fn disk_full_text(text: &str) -> bool {
         || text.contains("StorageFull")
 }
 
+/// Why an index that holds no commit cannot be read: its first build is running, or was interrupted.
+fn not_ready(path: &Path) -> IndexError {
+    match lock::holder(path) {
+        Some(pid) => IndexError::Building {
+            path: path.to_path_buf(),
+            pid,
+        },
+        None => IndexError::Unfinished(path.to_path_buf()),
+    }
+}
+
 /// What the index records about itself, as `stats` shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndexMeta {
@@ -242,16 +253,10 @@ impl ClauseIndex {
     /// by an incompatible build, and one that holds no complete build yet. Nothing is written.
     pub fn open(path: &Path) -> Result<ClauseIndex, IndexError> {
         let index = ClauseIndex::open_with(path, false)?;
-        if index.record.is_none() {
-            return Err(match lock::holder(path) {
-                Some(pid) => IndexError::Building {
-                    path: path.to_path_buf(),
-                    pid,
-                },
-                None => IndexError::Unfinished(path.to_path_buf()),
-            });
+        match index.record {
+            Some(_) => Ok(index),
+            None => Err(not_ready(path)),
         }
-        Ok(index)
     }
 
     /// Opens the index at `path`, for the writer when `writes`.
@@ -325,13 +330,7 @@ impl ClauseIndex {
         writes: bool,
     ) -> Result<ClauseIndex, IndexError> {
         if !writes {
-            return Err(match lock::holder(path) {
-                Some(pid) => IndexError::Building {
-                    path: path.to_path_buf(),
-                    pid,
-                },
-                None => IndexError::Unfinished(path.to_path_buf()),
-            });
+            return Err(not_ready(path));
         }
         ClauseIndex::create(path).map(|mut index| {
             index.meta = IndexMeta::new(&identity, &CommitRecord::default());

@@ -134,16 +134,13 @@ pub fn update(
     merges.set_min_num_segments(MERGE_AT_ONCE);
     merges.set_max_docs_before_merge(MERGE_MAX_DOCS);
     writer.set_merge_policy(Box::new(merges));
-    let filled = fill(
-        &mut writer,
-        &index,
+    let plan = Plan {
         corpus_root,
-        &config,
-        &known,
+        config,
+        known,
         empty_first,
-        &mut report,
-        &mut progress,
-    );
+    };
+    let filled = fill(&mut writer, &index, &plan, &mut report, &mut progress);
     let seen = match filled {
         Ok(seen) => seen,
         Err(e) => {
@@ -218,21 +215,34 @@ fn open_checked(path: &Path) -> Result<ClauseIndex, IndexError> {
     Ok(index)
 }
 
+/// What a run is to do, decided before it reads a file.
+struct Plan<'a> {
+    corpus_root: &'a Path,
+    /// The corpus's `joubun.toml`.
+    config: CorpusConfig,
+    /// The files the last commit holds, with their fingerprints.
+    known: Fingerprints,
+    /// Whether every clause goes first (in the same commit).
+    empty_first: bool,
+}
+
 /// Adds the clauses of every new or changed file of the corpus, and deletes those of changed or gone
 /// files; returns the fingerprints of the files the index will hold.
-#[allow(clippy::too_many_arguments)]
 fn fill(
     writer: &mut IndexWriter,
     index: &ClauseIndex,
-    corpus_root: &Path,
-    config: &CorpusConfig,
-    known: &Fingerprints,
-    empty_first: bool,
+    plan: &Plan,
     report: &mut IndexReport,
     progress: &mut impl FnMut(&IndexReport),
 ) -> Result<Fingerprints, IndexError> {
+    let Plan {
+        corpus_root,
+        config,
+        known,
+        empty_first,
+    } = plan;
     let index_path = index.path();
-    if empty_first {
+    if *empty_first {
         writer
             .delete_all_documents()
             .map_err(|e| IndexError::written(index_path, &e))?;
