@@ -10,10 +10,8 @@ mod show;
 mod stats;
 
 use std::io::{self, Write};
-use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Error, Result};
@@ -43,13 +41,13 @@ impl Outcome {
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<Outcome> {
     let index = match &cli.command {
-        Command::Index(args) => Some(args.index.clone()),
         Command::Search(args) => Some(args.location.index.clone()),
         Command::Export(args) => Some(args.location.index.clone()),
         Command::Facets(args) => Some(args.location.index.clone()),
         Command::Show(args) => Some(args.location.index.clone()),
         Command::Stats(args) => Some(args.location.index.clone()),
-        Command::Analyze(_) | Command::Parse(_) => None,
+        // Indexing checks the index it opens itself (a panic there is a bug, not damage).
+        Command::Index(_) | Command::Analyze(_) | Command::Parse(_) => None,
     };
     let result = match index {
         Some(index) => reading(&index, || dispatch(cli)),
@@ -66,34 +64,14 @@ pub fn run(cli: Cli) -> Result<Outcome> {
 /// that says so: tantivy panics on some damage (a flipped byte in a segment), and reports other
 /// damage as a failed search.
 fn reading(index: &Path, command: impl FnOnce() -> Result<Outcome>) -> Result<Outcome> {
-    static PANIC: Mutex<Option<String>> = Mutex::new(None);
-    // The message is kept for the error, not printed with tantivy's source paths.
-    std::panic::set_hook(Box::new(|info| {
-        let payload = info.payload();
-        let message = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        if let Ok(mut first) = PANIC.lock() {
-            first.get_or_insert(message);
-        }
-    }));
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(command));
-    drop(std::panic::take_hook());
     let damaged = |reason: String| {
         Err(Error::Index(IndexError::Damaged {
             path: index.to_path_buf(),
             reason: short(&reason),
         }))
     };
-    match outcome {
-        Err(_) => {
-            let message = PANIC
-                .lock()
-                .ok()
-                .and_then(|m| m.clone())
-                .unwrap_or_default();
-            damaged(format!("reading it failed: {message}"))
-        }
+    match crate::index::without_panicking(command) {
+        Err(message) => damaged(format!("reading it failed: {message}")),
         Ok(Err(Error::Query(QueryError::Search(e)))) if unreadable(&e) => {
             damaged(format!("reading it failed: {e}"))
         }

@@ -189,6 +189,28 @@ fn disk_full_text(text: &str) -> bool {
         || text.contains("StorageFull")
 }
 
+/// Runs `work`, turning a panic into its message, which is not printed: tantivy panics on some
+/// damaged files, and the caller says what that means.
+pub fn without_panicking<T>(work: impl FnOnce() -> T) -> Result<T, String> {
+    static FIRST: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| {
+        let payload = info.payload();
+        let message = (payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        if let Ok(mut first) = FIRST.lock() {
+            first.get_or_insert(message);
+        }
+    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+    std::panic::set_hook(previous);
+    outcome.map_err(|_| {
+        let message = FIRST.lock().ok().and_then(|mut m| m.take());
+        message.unwrap_or_default()
+    })
+}
+
 /// Why an index that holds no commit cannot be read: its first build is running, or was interrupted.
 fn not_ready(path: &Path) -> IndexError {
     match lock::holder(path) {

@@ -186,17 +186,17 @@ fn open_checked(path: &Path) -> Result<ClauseIndex, IndexError> {
         return Ok(index);
     }
     // tantivy panics on some damage; here that is one more way to find the index damaged.
-    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let checked = super::without_panicking(|| {
         index.check()?;
         index
             .index
             .validate_checksum()
             .map_err(|e| IndexError::tantivy(path, &e))
-    }));
-    let damaged = checked.unwrap_or_else(|_| {
+    });
+    let damaged = checked.unwrap_or_else(|message| {
         Err(IndexError::Damaged {
             path: path.to_path_buf(),
-            reason: "reading a segment failed".into(),
+            reason: folder::short(&format!("reading a segment failed: {message}")),
         })
     })?;
     if let Some(file) = damaged.iter().next() {
