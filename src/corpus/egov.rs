@@ -244,6 +244,42 @@ mod tests {
     }
 
     #[test]
+    fn appi_article_27_reads_line_by_line() {
+        let xml = include_str!("../../tests/fixtures/appi-excerpt.egov.xml");
+        let text = to_lines(xml).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "# 個人情報の保護に関する法律");
+        let at = lines
+            .iter()
+            .position(|l| *l == "（第三者提供の制限）")
+            .unwrap();
+        assert!(
+            lines[at + 1]
+                .starts_with("第二十七条　個人情報取扱事業者は、次に掲げる場合を除くほか、")
+        );
+        assert_eq!(lines[at + 2], "一　法令に基づく場合");
+        assert!(
+            lines[at + 3].starts_with("二　人の生命、身体又は財産の保護のために必要がある場合")
+        );
+        let second = lines[at..]
+            .iter()
+            .position(|l| l.starts_with("２　"))
+            .unwrap();
+        assert!(
+            lines[at + second]
+                .starts_with("２　個人情報取扱事業者は、第三者に提供される個人データ")
+        );
+        // Chapter and section titles stand on their own lines, before the article's caption.
+        assert!(lines[..at].iter().any(|l| l.starts_with("第四章")));
+        assert!(lines[..at].iter().any(|l| l.starts_with("第二節")));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("２　この法律において「個人識別符号」とは"))
+        );
+    }
+
+    #[test]
     fn xml_that_is_not_a_statute_is_refused() {
         assert!(
             to_lines("<rss><channel/></rss>")

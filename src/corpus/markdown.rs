@@ -153,6 +153,17 @@ fn is_lone_tag(trimmed: &str) -> bool {
 /// The last line of the HTML block opening at `start`: the first line before a blank one once every
 /// element it opened is closed, or before a blank line followed by Markdown rather than HTML.
 fn block_end(lines: &[&str], start: usize) -> usize {
+    // Scripts, styles and preformatted text hold blank lines and text of their own: they end with
+    // their end tag.
+    let opening = lines[start].trim_start().to_ascii_lowercase();
+    for raw in ["script", "style", "pre", "textarea"] {
+        if opening.starts_with(&format!("<{raw}")) {
+            let end_tag = format!("</{raw}");
+            return (start..lines.len())
+                .find(|&i| lines[i].to_ascii_lowercase().contains(&end_tag))
+                .unwrap_or(lines.len() - 1);
+        }
+    }
     let mut depth: i64 = 0;
     for (i, line) in lines.iter().enumerate().skip(start) {
         let line = COMMENT.replace_all(line, "");
@@ -218,6 +229,14 @@ mod tests {
         let md =
             "<!-- textlint-disable -->\n本文です。\n<br>\n</br>P.O. Box 90596\n<small>小</small>";
         assert_eq!(read_html_blocks(md), "\n本文です。\n\nP.O. Box 90596\n小");
+    }
+
+    #[test]
+    fn a_style_block_ends_with_its_end_tag() {
+        let md = "<style>\n.a {\n  color: red;\n}\n\n.b { }\n</style>\n\n本文";
+        let read = read_html_blocks(md);
+        assert_eq!(read.split('\n').count(), md.split('\n').count());
+        assert_eq!(read.trim(), "本文");
     }
 
     #[test]
