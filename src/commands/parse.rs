@@ -74,9 +74,11 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
         eprintln!("joubun: skipped {}: {}", skip.path.display(), skip.reason);
     }
     if files.is_empty() && skipped.is_empty() {
+        let endings: Vec<String> = corpus::EXTENSIONS.iter().map(|e| format!(".{e}")).collect();
         return Err(Error::Input(format!(
-            "{}: no documents (.txt .md .markdown .html .htm) found",
-            args.path.display()
+            "{}: no documents ({}) found",
+            args.path.display(),
+            endings.join(" ")
         )));
     }
     Ok(if clauses_seen > 0 {

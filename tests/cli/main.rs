@@ -2,6 +2,7 @@
 
 mod analyze;
 mod parse;
+mod readers;
 mod robust;
 mod search;
 mod storage;
