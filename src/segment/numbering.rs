@@ -72,9 +72,9 @@ pub fn depth(
     // Levels indented deeper than this line are closed by it.
     let open = stack.iter().take_while(|o| o.indent <= indent + 1).count();
     let stack = &stack[..open];
-    let depth = match stack.iter().position(|o| o.marker == marker) {
+    let depth = match stack.iter().rposition(|o| o.marker == marker) {
         // The same kind indented further opens a nested list (`1.` under `5.`).
-        Some(d) if indent >= stack[d].indent + 2 && d + 1 == stack.len() => stack.len(),
+        Some(d) if indent >= stack[d].indent + 2 => stack.len(),
         Some(d) => d,
         None => stack.len(),
     };
@@ -262,7 +262,7 @@ mod tests {
         let nested = [open(Decimal, 0), open(Decimal, 3)];
         let paren = [open(Decimal, 0), open(Paren, 0)];
         // (marker, number, indent, stack, paragraphs so far) → depth
-        let rows: [(Marker, Option<&str>, usize, &[Open], usize, usize); 13] = [
+        let rows: [(Marker, Option<&str>, usize, &[Open], usize, usize); 14] = [
             (Plain, None, 0, &paren, 1, 0),
             (Kou, Some("2"), 0, &paren, 1, 0),
             (Decimal, Some("1"), 0, &[], 0, 0),
@@ -272,6 +272,7 @@ mod tests {
             (Decimal, Some("1"), 3, &decimal, 1, 1),
             (Decimal, Some("2"), 3, &nested, 1, 1),
             (Decimal, Some("2"), 0, &nested, 1, 0),
+            (Decimal, Some("3"), 3, &[open(Decimal, 0), open(Decimal, 3), open(Paren, 5)], 1, 1),
             // Items under an unnumbered first paragraph…
             (Decimal, Some("1"), 0, &plain, 1, 1),
             // …but `2.` right after it is the second paragraph in statute form.

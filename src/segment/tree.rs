@@ -30,6 +30,8 @@ pub struct Builder {
     open_heading: bool,
     /// A statute caption waiting for its article.
     caption: Option<String>,
+    /// Whether a chapter title has been seen: captions below it belong to articles.
+    chapters: bool,
     /// Inside the supplementary provisions (附則), whose articles restart at 第1条.
     supplementary: bool,
 }
@@ -52,6 +54,7 @@ impl Builder {
             heading_line: 0,
             open_heading: false,
             caption: None,
+            chapters: false,
             supplementary: false,
         }
     }
@@ -92,6 +95,7 @@ impl Builder {
                 self.paragraphs = 0;
                 self.caption = None;
                 self.article_has_body = true;
+                self.chapters = true;
                 if *supplementary {
                     self.supplementary = true;
                     self.article_cite = title.split_whitespace().collect();
@@ -110,11 +114,13 @@ impl Builder {
                 });
                 if article_follows {
                     self.caption = Some(caption.clone());
-                } else {
+                } else if self.last_jo > 0 || self.chapters {
                     // A caption over text with no 第N条 line (a lost article number): the article after
                     // the last one, as the caption form requires.
                     let number = (self.last_jo + 1).to_string();
                     self.start_jo(&number, Some(caption.clone()), line.number);
+                } else {
+                    self.paragraph(Marker::Plain, None, &line.text, line);
                 }
             }
             Kind::Article {
