@@ -18,7 +18,7 @@ use super::search::open_search;
 use super::{Outcome, stdout};
 
 /// The columns of CSV and Markdown exports, in order.
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 17] = [
     "id",
     "doc",
     "company",
@@ -31,6 +31,7 @@ const COLUMNS: [&str; 16] = [
     "article",
     "heading",
     "label",
+    "cite",
     "line_start",
     "line_end",
     "text",
@@ -167,6 +168,7 @@ fn cells(hit: &Hit) -> Vec<String> {
         text(&c.article),
         text(&c.heading),
         text(&c.label),
+        c.cite.clone(),
         c.line_start.to_string(),
         c.line_end.to_string(),
         c.text.clone(),

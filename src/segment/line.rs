@@ -97,6 +97,10 @@ re!(
     r"^(?:#{1,6}\s*)?第\s*([0-9０-９]+|[〇一二三四五六七八九十百千]+)\s*条((?:\s*の\s*(?:[0-9０-９]+|[一二三四五六七八九十]+))*)\s*(?:[（(]\s*([^）)]*?)\s*[）)])?[\s　]*[：:]?[\s　]*(.*)$"
 );
 re!(
+    REFERENCE,
+    r"^(?:第\s*(?:[0-9０-９]+|[一二三四五六七八九十百]+)\s*[項号]|及び|並びに|又は|若しくは|から|まで|の規定|に規定|において|、)"
+);
+re!(
     CHAPTER,
     r"^(?:#{1,6}\s*)?(第\s*(?:[0-9０-９]+|[〇一二三四五六七八九十百]+)\s*[編章節款目](?:の[0-9０-９一二三四五六七八九十]+)?)(?:[\s　]+(.*))?$"
 );
@@ -113,7 +117,10 @@ re!(
     r"^[（(]([0-9０-９]{1,3}|[一二三四五六七八九十]{1,3}|[a-zａ-ｚ]|[ア-ンイロハニホヘト])[）)]\s*(.*)$"
 );
 re!(HALF_PAREN, r"^([0-9０-９]{1,3})[)）]\s*(.+)$");
-re!(KANJI_ITEM, r"^([一二三四五六七八九十]+(?:の[一二三四五六七八九十]+)?)[　 ]+(.+)$");
+re!(
+    KANJI_ITEM,
+    r"^([一二三四五六七八九十]+(?:の[一二三四五六七八九十]+)?)[　 ]+(.+)$"
+);
 re!(CIRCLED, r"^([①-⑳])\s*(.*)$");
 re!(
     IROHA,
@@ -180,11 +187,15 @@ impl Lines<'_> {
             }
             Piece::Line(raw) if Cleaner::is_separator(&raw.text) => {
                 let underline = raw.text.trim();
-                let setext = underline.chars().all(|c| c == '=')
-                    || underline.chars().all(|c| c == '-');
+                let setext =
+                    underline.chars().all(|c| c == '=') || underline.chars().all(|c| c == '-');
                 match self.held.take() {
                     Some((mut held, blanks)) if setext => {
-                        let marks = if underline.starts_with('=') { "#" } else { "##" };
+                        let marks = if underline.starts_with('=') {
+                            "#"
+                        } else {
+                            "##"
+                        };
                         held.text = format!("{marks} {}", held.text);
                         held.last = raw.last;
                         self.emit(held, blanks, f);
@@ -266,15 +277,16 @@ fn strip_heading_marks(text: &str) -> String {
 
 /// What a line of plain text is, by its numbering.
 pub fn classify(text: &str) -> Kind {
-    let article = |style, number: Option<String>, heading: Option<&str>, body: &str| Kind::Article {
-        style,
-        number,
-        heading: heading
-            .map(str::trim)
-            .filter(|h| !h.is_empty())
-            .map(String::from),
-        body: body.trim().to_string(),
-    };
+    let article =
+        |style, number: Option<String>, heading: Option<&str>, body: &str| Kind::Article {
+            style,
+            number,
+            heading: heading
+                .map(str::trim)
+                .filter(|h| !h.is_empty())
+                .map(String::from),
+            body: body.trim().to_string(),
+        };
     if let Some(c) = JO.captures(text) {
         let mut number = ascii_number(&c[1]);
         for sub in c[2].split('の').skip(1) {
@@ -282,6 +294,10 @@ pub fn classify(text: &str) -> Kind {
             number.push_str(&ascii_number(sub.trim()));
         }
         let rest = c[4].trim();
+        // `第三十二条の二第二項の規定は、…`: a sentence that begins by citing an article.
+        if c.get(3).is_none() && REFERENCE.is_match(rest) {
+            return Kind::Text;
+        }
         // `第1条 定義等`: a short phrase after the number is the article's heading, not its text.
         let (heading, body) = match c.get(3) {
             Some(h) => (Some(h.as_str()), rest),
@@ -305,7 +321,9 @@ pub fn classify(text: &str) -> Kind {
         };
     }
     if let Some(c) = CAPTION.captures(text)
-        && !c[1].chars().all(|ch| ch.is_ascii_alphanumeric() || ('０'..='９').contains(&ch))
+        && !c[1]
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ('０'..='９').contains(&ch))
         && !ends_sentence(&c[1])
     {
         return Kind::Caption(c[1].trim().to_string());
@@ -361,14 +379,21 @@ pub fn classify(text: &str) -> Kind {
 fn classify_item(text: &str) -> Kind {
     if let Some(c) = PAREN.captures(text) {
         let inner = &c[1];
-        let number = if inner.chars().all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch))
+        let number = if inner
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || ('０'..='９').contains(&ch))
             || inner.chars().all(|ch| KANJI.contains(ch))
         {
             ascii_number(inner)
         } else {
             inner.to_string()
         };
-        return marked(Marker::Paren, &format!("({number})"), Some(number.clone()), &c[2]);
+        return marked(
+            Marker::Paren,
+            &format!("({number})"),
+            Some(number.clone()),
+            &c[2],
+        );
     }
     if let Some(c) = HALF_PAREN.captures(text) {
         let n = ascii_number(&c[1]);
@@ -389,7 +414,7 @@ fn classify_item(text: &str) -> Kind {
         return marked(Marker::Kanji, &c[1], Some(ascii_number(&c[1])), &c[2]);
     }
     if let Some(c) = IROHA.captures(text) {
-        return marked(Marker::Iroha, &c[1], None, &c[2]);
+        return marked(Marker::Iroha, &c[1], Some(c[1].to_string()), &c[2]);
     }
     if let Some(c) = ALPHA.captures(text) {
         return marked(Marker::Alpha, &c[1], Some(c[1].to_string()), &c[2]);
@@ -418,8 +443,9 @@ fn marked(marker: Marker, label: &str, number: Option<String>, body: &str) -> Ki
 
 /// Whether a line ends a sentence or clause (so it cannot be a heading, nor run on into the next).
 pub fn ends_sentence(s: &str) -> bool {
-    s.trim_end()
-        .ends_with(['。', '.', '、', ',', '：', ':', '；', ';', '）', ')', '!', '?', '！', '？'])
+    s.trim_end().ends_with([
+        '。', '.', '、', ',', '：', ':', '；', ';', '）', ')', '!', '?', '！', '？',
+    ])
 }
 
 /// A phrase short enough, and free enough of sentence punctuation, to be a heading (`定義等`).
@@ -479,9 +505,10 @@ mod tests {
             ("（１）個人情報", Some((Paren, n("1")))),
             ("① 氏名", Some((Circled, n("1")))),
             ("【2】 個人情報", Some((Bracket, n("2")))),
-            ("ア　登録情報", Some((Iroha, None))),
-            ("ア）登録情報", Some((Iroha, None))),
-            ("イ　当該個人情報の", Some((Iroha, None))),
+            ("ア　登録情報", Some((Iroha, n("ア")))),
+            ("ア）登録情報", Some((Iroha, n("ア")))),
+            ("イ　当該個人情報の", Some((Iroha, n("イ")))),
+            ("第三十二条の二第二項の規定は、準用する。", None),
             ("a. Billing", Some((Alpha, n("a")))),
             ("(a) Billing", Some((Paren, n("a")))),
             ("Ⅱ. 利用目的", Some((Roman, n("2")))),
@@ -512,14 +539,44 @@ mod tests {
             other => panic!("{text}: {other:?}"),
         };
         let s = |v: &str| Some(v.to_string());
-        assert_eq!(article("第1条 定義等"), (s("1"), s("定義等"), String::new()));
-        assert_eq!(article("第 2 条（目的）本文。"), (s("2"), s("目的"), "本文。".into()));
-        assert_eq!(article("第6条 ：使用制限"), (s("6"), s("使用制限"), String::new()));
-        assert_eq!(article("第十二条の二　当社は守る。"), (s("12の2"), None, "当社は守る。".into()));
+        assert_eq!(
+            article("第1条 定義等"),
+            (s("1"), s("定義等"), String::new())
+        );
+        assert_eq!(
+            article("第 2 条（目的）本文。"),
+            (s("2"), s("目的"), "本文。".into())
+        );
+        assert_eq!(
+            article("第6条 ：使用制限"),
+            (s("6"), s("使用制限"), String::new())
+        );
+        assert_eq!(
+            article("第十二条の二　当社は守る。"),
+            (s("12の2"), None, "当社は守る。".into())
+        );
         assert_eq!(article("### 第36条の3"), (s("36の3"), None, String::new()));
-        assert_eq!(classify("（利用目的の特定）"), Kind::Caption("利用目的の特定".into()));
-        assert!(matches!(classify("第一章　総則"), Kind::Chapter { supplementary: false, .. }));
-        assert!(matches!(classify("## 第2章 目的及び事業"), Kind::Chapter { .. }));
-        assert!(matches!(classify("附　則"), Kind::Chapter { supplementary: true, .. }));
+        assert_eq!(
+            classify("（利用目的の特定）"),
+            Kind::Caption("利用目的の特定".into())
+        );
+        assert!(matches!(
+            classify("第一章　総則"),
+            Kind::Chapter {
+                supplementary: false,
+                ..
+            }
+        ));
+        assert!(matches!(
+            classify("## 第2章 目的及び事業"),
+            Kind::Chapter { .. }
+        ));
+        assert!(matches!(
+            classify("附　則"),
+            Kind::Chapter {
+                supplementary: true,
+                ..
+            }
+        ));
     }
 }

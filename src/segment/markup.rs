@@ -29,11 +29,16 @@ pub enum Piece {
 }
 
 static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b(?:[^>\x22']|\x22[^\x22]*\x22|'[^']*')*?(/?)>").unwrap()
+    Regex::new(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b(?:[^>\x22']|\x22[^\x22]*\x22|'[^']*')*?(/?)>")
+        .unwrap()
 });
 static ATTRIBUTES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\{:[^}]*\}").unwrap());
-static SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[-*_=]\s*){3,}$|^\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?$|^-{3,}(?:\|-+)+\|?$").unwrap());
+static SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^(?:[-*_=]\s*){3,}$|^\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?$|^-{3,}(?:\|-+)+\|?$",
+    )
+    .unwrap()
+});
 static EMPHASIS_ONLY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[*_~`]+$").unwrap());
 
 /// Elements whose text is never content.
@@ -41,9 +46,33 @@ const HIDDEN: [&str; 6] = ["script", "style", "template", "noscript", "nav", "bu
 
 /// Elements that begin and end a line of their own.
 const BLOCKS: [&str; 27] = [
-    "p", "div", "section", "article", "main", "aside", "header", "footer", "h1", "h2", "h3", "h4",
-    "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "blockquote", "pre", "form",
-    "thead", "tbody",
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "aside",
+    "header",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "tr",
+    "blockquote",
+    "pre",
+    "form",
+    "thead",
+    "tbody",
 ];
 
 /// Turns raw lines into logical lines, handing each to `f`.
@@ -190,7 +219,13 @@ impl Cleaner {
     /// Markdown tables: a row is one line, its cells joined; the header row is kept as the context of
     /// each row (`header: cell`), and the separator row is dropped. Returns whether the line was a
     /// table's.
-    fn table(&mut self, number: usize, indent: usize, line: &str, f: &mut impl FnMut(Piece)) -> bool {
+    fn table(
+        &mut self,
+        number: usize,
+        indent: usize,
+        line: &str,
+        f: &mut impl FnMut(Piece),
+    ) -> bool {
         let is_row = line.starts_with('|') && line.len() > 1;
         if Cleaner::is_separator(line) && (line.contains('|') || self.table_row.is_some()) {
             // The row above was the header.
@@ -436,7 +471,11 @@ impl Cleaner {
 
     fn flush_html(&mut self, f: &mut impl FnMut(Piece)) {
         if let Some(pending) = self.html.take() {
-            let text = pending.text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = pending
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             if !text.is_empty() {
                 f(Piece::Line(Raw {
                     first: pending.first,
@@ -522,7 +561,12 @@ mod tests {
         let text = "<div class=\"x\">\n  <!-- 基本方針 -->\n  <h2>基本方針</h2>\n  <p>\n    当事務所は個人情報を\n    保護します。\n  </p>\n  <ul>\n    <li><strong>氏名</strong>：必須</li>\n  </ul>\n</div>\n後の段落。\n";
         assert_eq!(
             clean(text),
-            ["## 基本方針", "当事務所は個人情報を保護します。", "* 氏名：必須", "後の段落。"]
+            [
+                "## 基本方針",
+                "当事務所は個人情報を保護します。",
+                "* 氏名：必須",
+                "後の段落。"
+            ]
         );
     }
 
@@ -531,7 +575,11 @@ mod tests {
         let md = "|Cookie|Purpose|\n|--- |--- |\n|__ssid|Payment.|\n|akm|Mobile view.|\n\nAfter.\n";
         assert_eq!(
             clean(md),
-            ["Cookie: __ssid / Purpose: Payment.", "Cookie: akm / Purpose: Mobile view.", "After."]
+            [
+                "Cookie: __ssid / Purpose: Payment.",
+                "Cookie: akm / Purpose: Mobile view.",
+                "After."
+            ]
         );
         let html = "<table>\n<tr>\n<th>販売事業者 <br>Seller</th>\n<td>よろず<br>Yorozuya</td>\n</tr>\n</table>\n";
         assert_eq!(clean(html), ["販売事業者 Seller: よろず Yorozuya"]);

@@ -114,7 +114,10 @@ pub fn cite(
 ) -> String {
     let numeric = number.filter(|n| n.starts_with(|c: char| c.is_ascii_digit()));
     match (style, depth) {
-        (CiteStyle::Jo, 0) => format!("{parent}第{}項", numeric.map_or(ordinal.to_string(), String::from)),
+        (CiteStyle::Jo, 0) => format!(
+            "{parent}第{}項",
+            numeric.map_or(ordinal.to_string(), String::from)
+        ),
         (CiteStyle::Jo, 1) => match marker {
             Marker::Iroha | Marker::Alpha => format!("{parent}{label}"),
             _ => {
@@ -181,7 +184,9 @@ pub fn ascii_number(s: &str) -> String {
     if s.chars().all(|c| c.is_ascii_digit()) {
         return s.to_string();
     }
-    if s.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    if s.chars()
+        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
         return s
             .chars()
             .map(|c| match c {
@@ -272,7 +277,14 @@ mod tests {
             (Decimal, Some("1"), 3, &decimal, 1, 1),
             (Decimal, Some("2"), 3, &nested, 1, 1),
             (Decimal, Some("2"), 0, &nested, 1, 0),
-            (Decimal, Some("3"), 3, &[open(Decimal, 0), open(Decimal, 3), open(Paren, 5)], 1, 1),
+            (
+                Decimal,
+                Some("3"),
+                3,
+                &[open(Decimal, 0), open(Decimal, 3), open(Paren, 5)],
+                1,
+                1,
+            ),
             // Items under an unnumbered first paragraph…
             (Decimal, Some("1"), 0, &plain, 1, 1),
             // …but `2.` right after it is the second paragraph in statute form.
@@ -296,10 +308,37 @@ mod tests {
         let rows = [
             (Jo, "第27条", 0, Plain, None, 1, "", "第27条第1項"),
             (Jo, "第27条", 0, Kou, Some("2"), 2, "2", "第27条第2項"),
-            (Jo, "第27条第1項", 1, Kanji, Some("1"), 1, "一", "第27条第1項第1号"),
-            (Jo, "第2条第1項", 1, Kanji, Some("11の2"), 12, "十一の二", "第2条第1項第11号の2"),
+            (
+                Jo,
+                "第27条第1項",
+                1,
+                Kanji,
+                Some("1"),
+                1,
+                "一",
+                "第27条第1項第1号",
+            ),
+            (
+                Jo,
+                "第2条第1項",
+                1,
+                Kanji,
+                Some("11の2"),
+                12,
+                "十一の二",
+                "第2条第1項第11号の2",
+            ),
             (Jo, "第7条第3項", 1, Bullet, None, 4, "", "第7条第3項第4号"),
-            (Jo, "第27条第1項第1号", 2, Iroha, None, 1, "イ", "第27条第1項第1号イ"),
+            (
+                Jo,
+                "第27条第1項第1号",
+                2,
+                Iroha,
+                None,
+                1,
+                "イ",
+                "第27条第1項第1号イ",
+            ),
             (Section, "5", 0, Dotted, Some("5.1"), 1, "5.1", "5.1"),
             (Section, "5.1", 1, Paren, Some("2"), 2, "(2)", "5.1(2)"),
             (Section, "§3", 0, Plain, None, 2, "", "§3 ¶2"),

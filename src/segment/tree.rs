@@ -6,6 +6,11 @@ use super::numbering::{self, CiteStyle, Marker, Open, id_part, number_label};
 use super::outline::{followed_by_body, number_dot_heading};
 use super::{ArticleRef, Level, Segment};
 
+/// Particles a Japanese line ends on only when its sentence goes on.
+const PARTICLES: [char; 11] = [
+    'は', 'を', 'に', 'が', 'の', 'と', 'で', 'も', 'へ', 'や', 'て',
+];
+
 /// Assembles classified lines into segments.
 pub struct Builder {
     style: Option<Style>,
@@ -135,7 +140,12 @@ impl Builder {
                     let heading = heading.clone().or_else(|| self.caption.take());
                     self.start_jo(number.as_deref().unwrap_or(""), heading, line.number);
                 } else {
-                    self.start_article(number.clone(), number.clone(), heading.clone(), line.number);
+                    self.start_article(
+                        number.clone(),
+                        number.clone(),
+                        heading.clone(),
+                        line.number,
+                    );
                 }
                 if !body.is_empty() {
                     self.paragraph(Marker::Plain, None, body, line);
@@ -161,7 +171,8 @@ impl Builder {
                 self.paragraph(*marker, number.clone(), &line.text, line);
             }
             _ => {
-                if (self.open_heading && line.blanks_before <= 1) || self.continues_wrapped_line(line)
+                if (self.open_heading && line.blanks_before <= 1)
+                    || self.continues_wrapped_line(line)
                 {
                     self.extend_last(&line.text, line);
                 } else {
@@ -179,10 +190,13 @@ impl Builder {
         line.blanks_before == 0
             && last.line_end + 1 == line.number
             && last.text.lines().last().is_some_and(|l| {
-                let n = l.chars().count();
-                !ends_sentence(l) && !l.ends_with(['」', '』'])
-                    && (n >= 40 || (n >= 15 && !l.is_ascii()))
-                    || l.ends_with(['、', ','])
+                // Stopped on a comma or a particle, or a long English line running on in lowercase:
+                // a scraped list without bullets (short noun phrases) is never joined.
+                l.ends_with(['、', ',', '，'])
+                    || (l.chars().count() >= 15 && l.ends_with(PARTICLES))
+                    || (l.chars().count() >= 40
+                        && !ends_sentence(l)
+                        && line.text.starts_with(|c: char| c.is_lowercase()))
             })
     }
 
@@ -350,7 +364,12 @@ impl Builder {
         );
         self.stack.push(Open {
             marker,
-            indent: line.indent,
+            // Only list markers nest by indentation; an indented sentence is still a paragraph.
+            indent: if matches!(marker, Marker::Plain | Marker::Kou) {
+                0
+            } else {
+                line.indent
+            },
             label: label.clone(),
             key: key.clone(),
             cite: cite.clone(),
