@@ -31,11 +31,11 @@ const COLUMNS: [&str; 17] = [
     "article",
     "heading",
     "label",
-    "cite",
     "line_start",
     "line_end",
     "text",
     "score",
+    "cite",
 ];
 
 /// An exported clause: its fields and its score.
@@ -168,11 +168,11 @@ fn cells(hit: &Hit) -> Vec<String> {
         text(&c.article),
         text(&c.heading),
         text(&c.label),
-        c.cite.clone(),
         c.line_start.to_string(),
         c.line_end.to_string(),
         c.text.clone(),
         format!("{:.4}", hit.score),
+        c.cite.clone(),
     ]
 }
 

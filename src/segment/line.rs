@@ -350,7 +350,7 @@ pub fn classify(text: &str) -> Kind {
         && !c[2].starts_with(|ch: char| ch.is_ascii_digit())
     {
         let n = ascii_number(&c[1]);
-        if is_short_heading(&c[2]) && c[2].chars().count() <= 40 {
+        if !ends_sentence(&c[2]) && !c[2].contains('。') && c[2].chars().count() <= 40 {
             return article(Style::NumberSpace, Some(n), Some(&c[2]), "");
         }
         // `２　前項の…`: a statute's paragraph number before its sentence.
