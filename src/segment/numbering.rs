@@ -266,8 +266,9 @@ mod tests {
         let decimal = [open(Decimal, 0)];
         let nested = [open(Decimal, 0), open(Decimal, 3)];
         let paren = [open(Decimal, 0), open(Paren, 0)];
-        // (marker, number, indent, stack, paragraphs so far) → depth
-        let rows: [(Marker, Option<&str>, usize, &[Open], usize, usize); 14] = [
+        /// (marker, number, indent, stack, paragraphs so far) → depth
+        type Row<'a> = (Marker, Option<&'a str>, usize, &'a [Open], usize, usize);
+        let rows: [Row; 14] = [
             (Plain, None, 0, &paren, 1, 0),
             (Kou, Some("2"), 0, &paren, 1, 0),
             (Decimal, Some("1"), 0, &[], 0, 0),
