@@ -119,7 +119,7 @@ re!(
 re!(HALF_PAREN, r"^([0-9０-９]{1,3})[)）]\s*(.+)$");
 re!(
     KANJI_ITEM,
-    r"^([一二三四五六七八九十]+(?:の[一二三四五六七八九十]+)?)[　 ]+(.+)$"
+    r"^([一二三四五六七八九十]+(?:の[一二三四五六七八九十]+)?)(?:[　 ]+|[.．][　 ]*)(.+)$"
 );
 re!(CIRCLED, r"^([①-⑳])\s*(.*)$");
 re!(
@@ -129,7 +129,7 @@ re!(
 re!(ALPHA, r"^([a-z])[.)]\s+(.+)$");
 re!(ROMAN, r"^([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩⅪⅫ]|[IVX]{1,5})[.．]\s*(.+)$");
 re!(BRACKET, r"^【([0-9０-９]{1,3})】\s*(.*)$");
-re!(BULLET, r"^[*\-+・•●■□◆◇○]\s*(.+)$");
+re!(BULLET, r"^([*\-+・•●■□◆◇○])\s*(.+)$");
 re!(FRONT_MATTER_PAIR, r"^([A-Za-z_][\w-]*)\s*:\s*(.*)$");
 
 /// Cleans, de-furnishes and classifies the lines one at a time, handing each to `f`; fills the outline's
@@ -228,7 +228,8 @@ impl Lines<'_> {
             self.blanks += blanks;
             return;
         }
-        let text = plain(&raw.text);
+        // Bold is emphasis, not text: `**第1条（目的）**` is an article line.
+        let text = plain(&raw.text).replace("**", "");
         let kind = classify(&text);
         let stripped = strip_heading_marks(&text);
         // A heading mark with nothing after it (`#`) heads nothing.
@@ -427,7 +428,7 @@ fn classify_item(text: &str) -> Kind {
     if let Some(c) = BULLET.captures(text)
         && !text.starts_with("**")
     {
-        return marked(Marker::Bullet, "", None, &c[1]);
+        return marked(Marker::Bullet, &c[1], None, &c[2]);
     }
     Kind::Text
 }
@@ -470,6 +471,8 @@ fn is_title_line(s: &str) -> bool {
         || s.len() > 90
         || !s.starts_with(|c: char| c.is_ascii_uppercase())
         || ends_sentence(s)
+        // `Last Updated: June 1, 2024` is a dated note, not a section heading.
+        || s.contains(':')
     {
         return false;
     }
@@ -516,6 +519,7 @@ mod tests {
             ("■ 個人情報", Some((Bullet, None))),
             ("・個人情報", Some((Bullet, None))),
             ("一　法令に基づく場合", Some((Kanji, n("1")))),
+            ("二.　露骨な性的表現", Some((Kanji, n("2")))),
             ("十一の二　監査等委員会", Some((Kanji, n("11の2")))),
             ("２　前項の規定は、適用しない。", Some((Kou, n("2")))),
             ("2 項.　管理者は責任を負いません。", Some((Kou, n("2")))),

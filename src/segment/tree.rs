@@ -167,8 +167,20 @@ impl Builder {
             } => {
                 self.paragraph(Marker::Decimal, number.clone(), &line.text, line);
             }
-            Kind::Marked { marker, number, .. } => {
+            Kind::Marked {
+                marker,
+                number,
+                label,
+                body,
+            } => {
                 self.paragraph(*marker, number.clone(), &line.text, line);
+                // A marker alone on its line (`1 項.`), or a ■ label over its value (■代表者 / 沈海寅),
+                // heads the lines below it.
+                let label_bullet = *marker == Marker::Bullet
+                    && ["■", "□", "◆", "◇", "●"].contains(&label.as_str())
+                    && body.chars().count() <= 20
+                    && !ends_sentence(body);
+                self.open_heading |= body.is_empty() || label_bullet;
             }
             _ => {
                 if (self.open_heading && line.blanks_before <= 1)
