@@ -14,7 +14,7 @@ use crate::segment::{self, Level};
 
 /// Bumped whenever segmentation or classification (`src/rules/`, `classify.rs`) would make other
 /// clauses from the same file: an index made under other rules re-reads every file once.
-pub const RULES_VERSION: u32 = 1;
+pub const RULES_VERSION: u32 = 2;
 
 /// One clause and its facts; the field names are the JSON every command reads and writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,6 +47,10 @@ pub struct Clause {
     pub heading: Option<String>,
     /// The clause's own label within its article (`2`, `1-(1)`).
     pub label: Option<String>,
+    /// Its legal citation in the document's own terms (`第12条第2項第3号`, `5.1(2)`, `§3 ¶2`); what
+    /// `show` accepts beside the id.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub cite: String,
     /// Depth in the clause tree.
     #[serde(default = "default_level")]
     pub level: Level,
@@ -227,6 +231,7 @@ pub fn parse_jsonl(
             article: given.article,
             heading: given.heading,
             label: given.label,
+            cite: String::new(),
             level: Level::Paragraph,
             line_start: number,
             line_end: number,
@@ -353,6 +358,7 @@ pub fn parse_document(
                 article: seg.article.as_ref().and_then(|a| a.label.clone()),
                 heading: seg.article.as_ref().and_then(|a| a.heading.clone()),
                 label: seg.label,
+                cite: seg.cite,
                 level: seg.level,
                 line_start: seg.line_start,
                 line_end: seg.line_end,

@@ -56,8 +56,11 @@ pub struct FacetsArgs {
 /// Flags of `joubun show`.
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The clause id, as search and export print it (`lnsoft#12.2`).
+    /// The clause id, as search and export print it (`lnsoft#12.2`); or, with a citation after it, the
+    /// document (`lnsoft`, as ids begin, or its path in the corpus).
     pub id: String,
+    /// A citation within that document (`第12条第2項`, `5.1(2)`), as parse and search print it.
+    pub cite: Option<String>,
     /// Also show the whole article the clause belongs to.
     #[arg(long)]
     pub context: bool,

@@ -13,7 +13,7 @@ static ESCAPE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\\([\\`*_{}\[\]()#+\-.!|])").unwrap());
 
 /// Words that are page chrome when they stand alone on a line.
-const CHROME: [&str; 12] = [
+const CHROME: [&str; 20] = [
     "閉じる",
     "JP",
     "EN",
@@ -26,6 +26,14 @@ const CHROME: [&str; 12] = [
     "Close",
     "TOP",
     "English Translation",
+    "toggle menu",
+    "Toggle navigation",
+    "Skip to content",
+    "本文へスキップ",
+    "ページの先頭へ",
+    "ページトップ",
+    "PAGE TOP",
+    "Page Top",
 ];
 
 /// Whether `line` (already trimmed) is furniture rather than content.

@@ -18,7 +18,7 @@ use super::search::open_search;
 use super::{Outcome, stdout};
 
 /// The columns of CSV and Markdown exports, in order.
-const COLUMNS: [&str; 16] = [
+const COLUMNS: [&str; 17] = [
     "id",
     "doc",
     "company",
@@ -35,6 +35,7 @@ const COLUMNS: [&str; 16] = [
     "line_end",
     "text",
     "score",
+    "cite",
 ];
 
 /// An exported clause: its fields and its score.
@@ -171,6 +172,7 @@ fn cells(hit: &Hit) -> Vec<String> {
         c.line_end.to_string(),
         c.text.clone(),
         format!("{:.4}", hit.score),
+        c.cite.clone(),
     ]
 }
 

@@ -170,8 +170,13 @@ impl Tree {
         };
         writeln!(
             out,
-            "{indent}{} [{}] {} {}:{}-{}{cites}  {short}{more}",
+            "{indent}{} {} [{}] {} {}:{}-{}{cites}  {short}{more}",
             clause.label.as_deref().unwrap_or("·"),
+            if clause.cite.is_empty() {
+                "-"
+            } else {
+                &clause.cite
+            },
             clause.kind,
             clause.lang.code(),
             clause.doc,

@@ -123,7 +123,8 @@ fn by_article(
             let h = &hit.clause;
             writeln!(
                 out,
-                "   ¶{} {}:{}-{}  {}",
+                "   {} ¶{} {}:{}-{}  {}",
+                if h.cite.is_empty() { "-" } else { &h.cite },
                 h.label.as_deref().unwrap_or("-"),
                 h.doc,
                 h.line_start,
@@ -204,9 +205,10 @@ fn print_human(
         let article = c.article_name();
         writeln!(
             out,
-            "{bold}{}. {}{bold_end}  {}  {}:{}-{}  [{}] {}  {}  score {:.2}",
+            "{bold}{}. {}{bold_end}  {}  {}  {}:{}-{}  [{}] {}  {}  score {:.2}  (show {})",
             offset + i + 1,
             c.company.as_deref().unwrap_or("-"),
+            super::show::citation(c),
             if article.is_empty() {
                 "-".to_string()
             } else {
@@ -222,6 +224,7 @@ fn print_human(
                 .unwrap_or_default(),
             c.jurisdictions.join(","),
             hit.score,
+            c.id,
         )?;
         writeln!(out, "   {}", snippet(hit, mark, mark_end))?;
     }

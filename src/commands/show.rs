@@ -2,9 +2,12 @@
 
 use std::io::Write;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::clause::Clause;
 use crate::cli::ShowArgs;
 use crate::error::{Error, Result};
+use crate::index::ClauseIndex;
 use crate::query::Search;
 
 use super::index::open_or_build;
@@ -14,11 +17,14 @@ use super::{Outcome, stdout};
 pub fn run(args: &ShowArgs) -> Result<Outcome> {
     let index = open_or_build(&args.location.index, &args.location.corpus)?;
     index.check()?;
-    let Some(clause) = Search::by_id(&index, &args.id)? else {
-        return Err(Error::Input(format!(
-            "no clause has id {:?} (ids are printed by search and export)",
-            args.id
-        )));
+    let clause = match &args.cite {
+        None => Search::by_id(&index, &args.id)?.ok_or_else(|| {
+            Error::Input(format!(
+                "no clause has id {:?} (ids are printed by search and export)",
+                args.id
+            ))
+        })?,
+        Some(cite) => by_cite(&index, &args.id, cite)?,
     };
     let shown: Vec<Clause> = if args.context {
         Search::document(&index, &clause.doc)?
@@ -43,8 +49,9 @@ pub fn run(args: &ShowArgs) -> Result<Outcome> {
         let article = c.article_name();
         writeln!(
             out,
-            "{marker}{}  {}:{}-{}  {}  {} ¶{}  [{}]",
+            "{marker}{}  {}  {}:{}-{}  {}  {} ¶{}  [{}]",
             c.id,
+            citation(c),
             c.doc,
             c.line_start,
             c.line_end,
@@ -59,4 +66,43 @@ pub fn run(args: &ShowArgs) -> Result<Outcome> {
     }
     out.flush()?;
     Ok(Outcome::Success)
+}
+
+/// The clause of document `doc` (an id's stem or the document's path) cited as `cite`.
+fn by_cite(index: &ClauseIndex, doc: &str, cite: &str) -> Result<Clause> {
+    let mut clauses = Search::document(index, doc)?;
+    if clauses.is_empty() {
+        clauses = Search::document_by_stem(index, doc)?;
+    }
+    if clauses.is_empty() {
+        return Err(Error::Input(format!(
+            "no document {doc:?} in the index (name it as ids begin, or by its path)"
+        )));
+    }
+    let wanted = normalize_cite(cite);
+    match clauses.iter().find(|c| normalize_cite(&c.cite) == wanted) {
+        Some(clause) => Ok(clause.clone()),
+        None => {
+            let known: Vec<&str> = clauses.iter().take(5).map(|c| c.cite.as_str()).collect();
+            Err(Error::Input(format!(
+                "{doc} has no clause cited {cite:?} (its citations look like: {})",
+                known.join(", ")
+            )))
+        }
+    }
+}
+
+/// A citation compared without width or spaces: `第１２条 第２項` is `第12条第2項`.
+fn normalize_cite(cite: &str) -> String {
+    cite.nfkc().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The document title and citation, as a lawyer names the clause.
+pub fn citation(c: &Clause) -> String {
+    match (&c.title, c.cite.is_empty()) {
+        (Some(title), false) => format!("{title} {}", c.cite),
+        (Some(title), true) => title.clone(),
+        (None, false) => c.cite.clone(),
+        (None, true) => "-".to_string(),
+    }
 }

@@ -239,6 +239,21 @@ impl Search {
         })
     }
 
+    /// Every clause of the document whose ids begin `stem#` (as `show` names a document), in order.
+    pub fn document_by_stem(index: &ClauseIndex, stem: &str) -> Result<Vec<Clause>, QueryError> {
+        let searcher = index.searcher()?;
+        let pattern = format!("{}#.*", regex::escape(stem));
+        let query = tantivy::query::RegexQuery::from_pattern(&pattern, index.fields.id)?;
+        let mut clauses = Vec::new();
+        for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
+            if let Some(clause) = index.clause(&searcher.doc::<TantivyDocument>(address)?) {
+                clauses.push(clause);
+            }
+        }
+        clauses.sort_by_key(|c| (c.line_start, c.line_end));
+        Ok(clauses)
+    }
+
     /// Every clause of one document, in document order.
     pub fn document(index: &ClauseIndex, doc: &str) -> Result<Vec<Clause>, QueryError> {
         let searcher = index.searcher()?;

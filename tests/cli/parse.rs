@@ -441,3 +441,71 @@ fn a_bad_joubun_toml_is_an_error_naming_it() {
         .code(2)
         .stderr(predicates::str::contains("joubun.toml").and(predicates::str::contains("compnay")));
 }
+
+/// Parses `text` saved as `name` and returns (cite, text) of every clause.
+fn cites(name: &str, text: &str) -> Vec<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    parse(&dir.path().join(name))
+        .iter()
+        .map(|c| {
+            (
+                str_of(&c["cite"]).to_string(),
+                str_of(&c["text"]).to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn every_clause_is_cited_in_the_documents_own_terms() {
+    let statute = "個人情報の保護に関する法律\n\n第一章　総則\n（定義）\n第二条　この法律において「個人情報」とは、次の各号のいずれかに該当するものをいう。\n一　氏名\n二　個人識別符号が含まれるもの\n２　この法律において「個人識別符号」とは、符号をいう。\n（第三者提供の制限）\n第二十七条　個人情報取扱事業者は、次に掲げる場合を除くほか、提供してはならない。\n一　法令に基づく場合\nイ　細目\n第二十七条の二　前条の規定は、適用しない。\n";
+    let got = cites("statute.txt", statute);
+    let cite_of = |anchor: &str| {
+        got.iter()
+            .find(|(_, t)| t.contains(anchor))
+            .map(|(c, _)| c.as_str())
+            .unwrap_or("missing")
+    };
+    assert_eq!(cite_of("法令に基づく場合"), "第27条第1項第1号");
+    assert_eq!(cite_of("「個人識別符号」とは"), "第2条第2項");
+    assert_eq!(cite_of("二　個人識別符号"), "第2条第1項第2号");
+    assert_eq!(cite_of("細目"), "第27条第1項第1号イ");
+    assert_eq!(cite_of("前条の規定"), "第27条の2第1項");
+    assert!(
+        got.iter().all(|(_, t)| !t.contains("総則")),
+        "a chapter title is no clause"
+    );
+
+    // Markdown articles: `第N条 見出し`, nested ordered lists, the first paragraph unnumbered.
+    let md = "## 第5条 第三者提供\n\n1. 当社は提供しません。\n    1. 人の生命の保護\n    2. 公衆衛生の向上\n2. 前項にかかわらず、委託先は第三者に当たりません。\n\n## 第6条：使用制限\n\n宗教活動には貸し出さない。\n\n2.使用予約は３カ月先までとする。\n";
+    let got = cites("md.md", md);
+    let cite_of = |anchor: &str| {
+        got.iter()
+            .find(|(_, t)| t.contains(anchor))
+            .map(|(c, _)| c.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(cite_of("公衆衛生"), "第5条第1項第2号");
+    assert_eq!(cite_of("委託先"), "第5条第2項");
+    assert_eq!(cite_of("使用予約"), "第6条第2項");
+
+    // Sections without articles: `5.1(2)` and `§3 ¶2` style.
+    let sections = "# Policy\n\n## 5. Sharing\n\n5.1 We share data only as follows.\n\n(1) With consent.\n\n(2) By law.\n";
+    let got = cites("sections.md", sections);
+    assert!(
+        got.contains(&("5.1(2)".to_string(), "(2) By law.".to_string())),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn markup_is_never_a_clause() {
+    let md = "<div>\n<!-- note -->\n<h2>方針</h2>\n<p>当社は守ります。</p>\n</div>\n\n|区分|金額|\n|---|---|\n|振込|330円|\n\n---\n\n```\n注記です。\n```\n{: .x }\n";
+    let got = cites("markup.md", md);
+    let texts: Vec<&str> = got.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["当社は守ります。", "区分: 振込 / 金額: 330円", "注記です。"]
+    );
+}

@@ -537,7 +537,7 @@ fn facets_show_and_stats() {
     let out = succeed(joubun().args(["stats", "--json", "--index"]).arg(index));
     let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(stats["documents"], 5);
-    assert_eq!(stats["clauses"], 239);
+    assert_eq!(stats["clauses"], 245);
     assert!(stats["index_bytes"].as_u64().unwrap() > 10_000);
     assert!(
         stats["dictionary"]
@@ -776,4 +776,35 @@ fn index_of_clauses(lines: &[impl AsRef<str>]) -> (tempfile::TempDir, std::path:
     let index = dir.path().join("index");
     index_into(&corpus, &index);
     (dir, index)
+}
+
+#[test]
+fn show_finds_a_clause_by_its_citation() {
+    let dir = bundled_index();
+    let index = dir.path();
+    let out = succeed(
+        joubun()
+            .args(["show", "lnsoft", "第１２条 第2項", "--json", "--index"])
+            .arg(index),
+    );
+    let shown = json_lines(&out);
+    assert_eq!(shown.len(), 1);
+    assert_eq!(shown[0]["cite"], "第12条第2項");
+    assert_eq!(shown[0]["id"], "lnsoft#12.2");
+    // The human output of search names what show needs.
+    let out = succeed(joubun().args(["search", "第三者", "--index"]).arg(index));
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("(show lnsoft#12."), "{text}");
+    joubun()
+        .args(["show", "lnsoft", "第99条", "--index"])
+        .arg(index)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no clause cited"));
+    joubun()
+        .args(["show", "nosuchdoc", "第1条", "--index"])
+        .arg(index)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no document"));
 }
