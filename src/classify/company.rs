@@ -23,7 +23,7 @@ const FORMS_EN: &str = r"(?:,?\s+(?:Inc\.?|Incorporated|LLC|L\.L\.C\.|Ltd\.?|Lim
 const REFERENTS_JA: &str = "当社グループ|当社|弊社グループ|弊社|当グループ|弊グループ|当法人|本法人|当団体|本団体|当事務所|弊事務所|当協会|本協会|当財団|本財団|当機構|本機構|当組合|本組合|当学会|本学会|当研究会|本研究会|当病院|当クリニック|当医院|当院|本院|当センター|本センター|当店|弊店|当行|当校|本校|本学|当大学|当園|当館|当所|本所|当局|当省|当庁|当会|本会|当事業者|運営会社|運営者|当方|当職";
 
 /// Names of the line or table cell that states the issuer (`販売業者`, `Company name`).
-const LABELS: &str = "販売業者|販売事業者|事業者|事業者名|事業者の名称|事業者名称|運営者|運営会社|運営元|運営事業者|運営団体|運営主体|提供会社|提供者|配信会社|発行者|開設者|設置者|会社名|商号|社名|法人名|団体名|名称|Company\\s*name|Company|Seller|Operator|Business\\s*name|Legal\\s*name|Name\\s*of\\s*(?:the\\s*)?(?:company|business|operator)";
+const LABELS: &str = "販売事業者|販売業者|事業者の名称|事業者名称|事業者名|事業者|運営事業者|運営会社|運営団体|運営主体|運営者|運営元|提供会社|提供者|配信会社|発行者|開設者|設置者|会社名|商号|社名|法人名|団体名|名称|Company\\s*name|Company|Seller|Operator|Business\\s*name|Legal\\s*name|Name\\s*of\\s*(?:the\\s*)?(?:company|business|operator)";
 
 /// Endings of a body's name that carries no legal form (葛西記念財団, 大和田町会, 山口県, 厚生労働省).
 const BODIES: &str = "財団|協会|機構|組合|学会|研究会|委員会|連盟|連合会|町会|自治会|会議所|病院|医院|クリニック|大学|学校|高専|事務所|センター|商店|本舗|省|庁|県|府|都|市|区|町|村";
@@ -83,9 +83,22 @@ static LABELLED: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// `© 2026 X`, `Copyright (c) 2021, X. All rights reserved.`: a notice, not the word in a sentence.
 static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:©|\(c\)|copyright)\s*(?:©|\(c\))?\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?([^.|｜©]+?)\s*(?:\.|all rights|$)")
+    Regex::new(r"(?i)(?:©|\(c\)|copyright\s*(?:©|\(c\))?\s*\d{4})\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\s*,?\s*)?(?:[-–]\s*\d{4}\s*,?\s*)?([^.|｜©]+?)\s*(?:\.|all rights|$)")
         .unwrap()
+});
+/// A label run straight into its value, as a table row whose cells lost their border
+/// (`販売業者クラブン株式会社`).
+static LABEL_RUN_ON: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"^(?:{LABELS})\s*(.{{2,40}})$")).unwrap());
+/// 「日本ワイワム（宗教法人 世界青年宣教会）は、」: a name glossed with its legal entity, as a subject.
+static GLOSSED_JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^([^{STOP}]{{2,30}})\s*[（(]\s*((?:{FORMS_JA})\s?[^）)]{{1,30}})[）)]\s*(?:は|が)")).unwrap()
+});
+/// `37signals LLC … (together, "37signals")`, `Foo, Inc. ("Foo")`: the short name defined for an entity.
+static SHORT_NAME_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\(\s*(?:[a-z]+,?\s+)?["“]([A-Z0-9][\w&.\-]*(?:\s[A-Z0-9][\w&.\-]*){0,3})["”]\s*\)"#).unwrap()
 });
 /// A line that is one name and perhaps its representative (`株式会社X 代表取締役 Y`).
 static REPRESENTATIVE: LazyLock<Regex> = LazyLock::new(|| {
@@ -130,9 +143,13 @@ fn name(candidate: &str) -> Option<String> {
     let title_word = NOT_NAMES
         .iter()
         .any(|w| s.to_lowercase().contains(&w.to_lowercase()));
+    let fragment = s.contains(['「', '」', '『', '』', '"', '“', '”'])
+        || s.ends_with(['で', 'の', 'に', 'は', 'が', 'を', 'と', 'へ', 'も'])
+        || s.starts_with(|c: char| c.is_ascii_lowercase());
     let generic = matches!(
         s.as_str(),
-        "Company" | "The Company" | "Group" | "Operator" | "We" | "Our" | "Us" | "The"
+        "Company" | "The Company" | "Group" | "Operator" | "We" | "Our" | "Us" | "The" | "Home"
+            | "Top" | "ホーム" | "トップ"
     ) || s.starts_with(['当', '本', '弊']);
     let looks_like_a_name = (2..=40).contains(&chars)
         && letters * 2 >= chars
@@ -140,6 +157,7 @@ fn name(candidate: &str) -> Option<String> {
         && !sentence
         && !title_word
         && !generic
+        && !fragment
         && !s.contains("http")
         && !s.contains('@');
     looks_like_a_name.then_some(s)
@@ -294,6 +312,21 @@ impl IssuerReader {
                 format!("“{}”", c[0].trim())
             });
         }
+        if let Some(c) = SHORT_NAME_EN.captures(line) {
+            let short = c.get(1).expect("group");
+            let before = &line[..c.get(0).expect("match").start()];
+            let entity = Regex::new(&format!(r"{}{FORMS_EN}", regex::escape(short.as_str())))
+                .ok()
+                .and_then(|r| r.find_iter(before).last());
+            if let Some(entity) = entity {
+                self.offer(Source::Defined, name(entity.as_str()), || {
+                    format!("“{} … {}”", entity.as_str(), &c[0])
+                });
+            }
+        }
+        if let Some(c) = GLOSSED_JA.captures(line) {
+            self.offer(Source::Named, name(&c[1]), || format!("「{}」", &c[0]));
+        }
         if let Some(c) = NAMED_JA.captures(line) {
             self.offer(Source::Named, entity_or_name(&c[1]), || format!("「{}」", &c[0]));
         }
@@ -321,7 +354,16 @@ impl IssuerReader {
                 });
             }
             Some(_) => self.label_pending = true,
-            None => {}
+            None => {
+                if let Some(c) = LABEL_RUN_ON.captures(line) {
+                    let value = c[1].trim();
+                    if ANY_FORM.is_match(value) || BODY.is_match(value) {
+                        self.offer(Source::Labelled, entity_or_name(value), || {
+                            format!("labelled line 「{line}」")
+                        });
+                    }
+                }
+            }
         }
         let signature = REPRESENTATIVE.replace(line, "");
         if ANY_FORM.is_match(&signature) || is_government(&signature) {
@@ -355,6 +397,7 @@ impl IssuerReader {
 /// The issuer a title names: `X プライバシーポリシー`, `X Privacy Policy`, or the part of
 /// `個人情報保護方針｜葛西記念財団` that is a body's name.
 fn title_name(title: &str) -> Option<String> {
+    let title = title.replace(" - ", "|");
     let parts: Vec<&str> = title
         .split(['|', '｜', '/', '／', '–', '—', ':', '：'])
         .map(str::trim)
@@ -367,16 +410,21 @@ fn title_name(title: &str) -> Option<String> {
             return Some(n);
         }
     }
-    if parts.len() > 1 {
-        return parts.iter().find_map(|p| {
+    // `個人情報保護方針｜葛西記念財団`, `… ライセンス契約 - Uniant`: beside the document's name, the site's.
+    let names_document = |p: &str| DOCUMENT_WORDS.is_match(p);
+    if parts.len() > 1 && parts.iter().any(|p| names_document(p)) {
+        return parts.iter().filter(|p| !names_document(p)).find_map(|p| {
             let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
-            (ANY_FORM.is_match(&p) || BODY.is_match(&p))
-                .then(|| standalone_entity(&p))
-                .flatten()
+            standalone_entity(&p)
         });
     }
     None
 }
+
+/// Words that make a title part the document's own name rather than its issuer's.
+static DOCUMENT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)規約|規程|規定|契約|ポリシー|方針|定款|会則|表示|表記|について|policy|terms|notice|statement|agreement|license|cookies?").unwrap()
+});
 
 /// A line that is nothing but an entity's name (`医療法人社団心優会`, `NumFOCUS, Inc.`,
 /// `山口県健康福祉部医療政策課 医療対策班`).
