@@ -66,41 +66,88 @@ static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
     cues
 });
 
-/// The literal each cue starts with, in [`CUES`] order, to find in one pass which cues may occur.
-static FIRST_PARTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(CUES.iter().map(|c| first_part(c.text))).expect("cues build an automaton")
+/// The longest plain literal of each cue, to find in one pass which cues may occur; cues with none are
+/// always tried.
+static LITERALS: LazyLock<(AhoCorasick, Vec<usize>, Vec<usize>)> = LazyLock::new(|| {
+    let mut literals = Vec::new();
+    let (mut owners, mut always) = (Vec::new(), Vec::new());
+    for (i, cue) in CUES.iter().enumerate() {
+        match longest_literal(cue.text) {
+            Some(l) => {
+                literals.push(l);
+                owners.push(i);
+            }
+            None => always.push(i),
+        }
+    }
+    let automaton = AhoCorasick::new(literals).expect("cues build an automaton");
+    (automaton, owners, always)
 });
 
 fn is_latin(cue: &str) -> bool {
     cue.chars().all(|c| c.is_ascii())
 }
 
-fn first_part(cue: &str) -> &str {
-    cue.split('~').next().unwrap_or(cue).trim().trim_end_matches('*')
+/// The longest run of a cue that is plain text, outside its groups and gaps.
+fn longest_literal(cue: &str) -> Option<String> {
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in cue.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                plain.push('~');
+            }
+            ')' => depth -= 1,
+            _ if depth > 0 => {}
+            '*' | '~' => plain.push('~'),
+            _ => plain.push(c),
+        }
+    }
+    plain
+        .split('~')
+        .map(str::trim)
+        .max_by_key(|s| s.len())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
-/// A cue as a pattern: parts joined by a short gap, English words at word boundaries.
+/// A cue as a pattern: parts joined by a short gap, English words at word boundaries, `(?:a|b)` groups
+/// kept as written, `*` letting a word go on.
 fn compile(cue: &str, english: bool) -> Regex {
-    let parts: Vec<String> = cue
-        .split('~')
-        .map(|p| {
-            let p = p.trim();
-            let (p, prefix) = match p.strip_suffix('*') {
-                Some(p) => (p, true),
-                None => (p, false),
-            };
-            let mut s = regex::escape(p).replace("\\ ", r"\s+");
-            if english {
-                s = format!(r"\b{s}");
-                if prefix {
-                    s.push_str(r"\w*");
-                } else if p.ends_with(|c: char| c.is_alphanumeric()) {
-                    s.push_str(r"\b");
+    let part = |p: &str| {
+        let mut s = String::new();
+        let mut chars = p.trim().chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '(' => {
+                    let mut group = String::from("(");
+                    let mut depth = 1;
+                    for g in chars.by_ref() {
+                        group.push(g);
+                        depth += match g {
+                            '(' => 1,
+                            ')' => -1,
+                            _ => 0,
+                        };
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    s.push_str(&group);
                 }
+                '*' => s.push_str(r"\w*"),
+                ' ' => s.push_str(r"\s+"),
+                _ => s.push_str(&regex::escape(&c.to_string())),
             }
-            s
-        })
-        .collect();
+        }
+        if english {
+            let ends_in_word = p.trim().ends_with(|c: char| c.is_alphanumeric() || c == ')');
+            s = format!(r"\b{s}{}", if ends_in_word { r"\b" } else { "" });
+        }
+        s
+    };
+    let parts: Vec<String> = cue.split('~').map(part).collect();
     let gap = if english {
         r"\W+(?:\w+\W+){0,3}?"
     } else {
@@ -145,9 +192,11 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
 /// The cues found in folded text, as (type index, cue), one per place: a cue inside a longer one of any
 /// type, or inside a `not` phrase, does not count.
 fn cue_hits(folded: &str) -> Vec<(usize, &'static str)> {
-    let mut candidates: Vec<usize> = FIRST_PARTS
+    let (automaton, owners, always) = &*LITERALS;
+    let mut candidates: Vec<usize> = automaton
         .find_overlapping_iter(folded)
-        .map(|m| m.pattern().as_usize())
+        .map(|m| owners[m.pattern().as_usize()])
+        .chain(always.iter().copied())
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
