@@ -406,10 +406,8 @@ pub fn parse_document(
                 id = format!("{stem}#{part}.{}~{n}", seg.key);
             }
             // The preamble is not about one thing: each of its clauses is typed by its own text.
-            let kind = classify::clause_types(
-                seg.article.as_ref().map(|_| &article_type),
-                &seg.text,
-            );
+            let kind =
+                classify::clause_types(seg.article.as_ref().map(|_| &article_type), &seg.text);
             let explanation = Explanation {
                 type_cue: kind.cue.clone(),
                 company_cue: company_cue.clone(),

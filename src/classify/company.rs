@@ -37,20 +37,17 @@ static DEFINED_JA: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
-static SUFFIX_FORM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"([^{STOP}]+)\s?(?:{FORMS_JA})$")).unwrap()
-});
-static PREFIX_FORM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"(?:{FORMS_JA})\s?[^{STOP}]+$")).unwrap()
-});
+static SUFFIX_FORM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"([^{STOP}]+)\s?(?:{FORMS_JA})$")).unwrap());
+static PREFIX_FORM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?:{FORMS_JA})\s?[^{STOP}]+$")).unwrap());
 static ANY_FORM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
         r"(?:{FORMS_JA})|[A-Za-z0-9]{FORMS_EN}(?:$|[\s,.)])"
     ))
     .unwrap()
 });
-static BODY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"(?:{BODIES})$")).unwrap());
+static BODY: LazyLock<Regex> = LazyLock::new(|| Regex::new(&format!(r"(?:{BODIES})$")).unwrap());
 static TRAILING_RUN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"[^{STOP}]+$")).unwrap());
 
@@ -94,15 +91,24 @@ static LABEL_RUN_ON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^(?:{LABELS})\s*(.{{2,40}})$")).unwrap());
 /// 「日本ワイワム（宗教法人 世界青年宣教会）は、」: a name glossed with its legal entity, as a subject.
 static GLOSSED_JA: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"^([^{STOP}]{{2,30}})\s*[（(]\s*((?:{FORMS_JA})\s?[^）)]{{1,30}})[）)]\s*(?:は|が)")).unwrap()
+    Regex::new(&format!(
+        r"^([^{STOP}]{{2,30}})\s*[（(]\s*((?:{FORMS_JA})\s?[^）)]{{1,30}})[）)]\s*(?:は|が)"
+    ))
+    .unwrap()
 });
 /// `37signals LLC … (together, "37signals")`, `Foo, Inc. ("Foo")`: the short name defined for an entity.
 static SHORT_NAME_EN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\(\s*(?:[a-z]+,?\s+)?["“]([A-Z0-9][\w&.\-]*(?:\s[A-Z0-9][\w&.\-]*){0,3})["”]\s*\)"#).unwrap()
+    Regex::new(
+        r#"\(\s*(?:[a-z]+,?\s+)?["“]([A-Z0-9][\w&.\-]*(?:\s[A-Z0-9][\w&.\-]*){0,3})["”]\s*\)"#,
+    )
+    .unwrap()
 });
 /// A line that is one name and perhaps its representative (`株式会社X 代表取締役 Y`).
 static REPRESENTATIVE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\s*(?:代表取締役|代表理事|代表者|理事長|院長|代表|会長|学長|所長|CEO)(?:社長)?\s*\S*$").unwrap()
+    Regex::new(
+        r"\s*(?:代表取締役|代表理事|代表者|理事長|院長|代表|会長|学長|所長|CEO)(?:社長)?\s*\S*$",
+    )
+    .unwrap()
 });
 static TITLE_JA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.{1,40}?)\s*(?:の)?(?:プライバシーポリシー|プライバシー・ポリシー|個人情報保護方針|個人情報の取扱いについて|個人情報の取り扱いについて|利用規約|会員規約|定款)$").unwrap()
@@ -113,10 +119,37 @@ static TITLE_EN: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that make a candidate a title, a product or a sentence rather than a name.
 const NOT_NAMES: [&str; 31] = [
-    "規約", "ポリシー", "方針", "プライバシー", "サービス", "サイト", "アプリ", "個人情報", "ウェブ",
-    "ホームページ", "お客様", "ユーザー", "利用者", "会員", "本人", "当社", "弊社", "について", "において",
-    "Privacy", "Policy", "Terms", "Agreement", "Welcome", "Statement", "Notice", "User", "Service",
-    "Website", "Cookie", "Full",
+    "規約",
+    "ポリシー",
+    "方針",
+    "プライバシー",
+    "サービス",
+    "サイト",
+    "アプリ",
+    "個人情報",
+    "ウェブ",
+    "ホームページ",
+    "お客様",
+    "ユーザー",
+    "利用者",
+    "会員",
+    "本人",
+    "当社",
+    "弊社",
+    "について",
+    "において",
+    "Privacy",
+    "Policy",
+    "Terms",
+    "Agreement",
+    "Welcome",
+    "Statement",
+    "Notice",
+    "User",
+    "Service",
+    "Website",
+    "Cookie",
+    "Full",
 ];
 
 /// `candidate` as an issuer's name, or `None` if it is not one (see the module's note).
@@ -135,11 +168,19 @@ fn name(candidate: &str) -> Option<String> {
     };
     let chars = s.chars().count();
     let letters = s.chars().filter(|c| c.is_alphanumeric()).count();
-    let placeholder = s.chars().filter(|c| "○◯●〇×＊*？?…ＯＸ".contains(*c)).count() >= 2
-        || ["OOO", "XXX", "xxx", "ooo", "△△"].iter().any(|p| s.contains(p));
-    let sentence = ["。", "です", "ます", "する", "こと", " is ", " are ", " the "]
-        .iter()
-        .any(|w| s.contains(w));
+    let placeholder = s
+        .chars()
+        .filter(|c| "○◯●〇×＊*？?…ＯＸ".contains(*c))
+        .count()
+        >= 2
+        || ["OOO", "XXX", "xxx", "ooo", "△△"]
+            .iter()
+            .any(|p| s.contains(p));
+    let sentence = [
+        "。", "です", "ます", "する", "こと", " is ", " are ", " the ",
+    ]
+    .iter()
+    .any(|w| s.contains(w));
     let title_word = NOT_NAMES
         .iter()
         .any(|w| s.to_lowercase().contains(&w.to_lowercase()));
@@ -148,10 +189,24 @@ fn name(candidate: &str) -> Option<String> {
         || s.starts_with(|c: char| c.is_ascii_lowercase());
     let generic = matches!(
         s.as_str(),
-        "Company" | "The Company" | "Group" | "Operator" | "We" | "Our" | "Us" | "The" | "Home"
-            | "Top" | "ホーム" | "トップ"
+        "Company"
+            | "The Company"
+            | "Group"
+            | "Operator"
+            | "We"
+            | "Our"
+            | "Us"
+            | "The"
+            | "Home"
+            | "Top"
+            | "ホーム"
+            | "トップ"
     ) || s.starts_with(['当', '本', '弊']);
+    static ONLY_A_FORM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(&format!("^(?:{FORMS_JA})$")).unwrap());
+    let only_a_form = ONLY_A_FORM.is_match(s.trim());
     let looks_like_a_name = (2..=40).contains(&chars)
+        && !only_a_form
         && letters * 2 >= chars
         && !placeholder
         && !sentence
@@ -174,7 +229,7 @@ fn name_before(before: &str) -> Option<String> {
             .char_indices()
             .filter(|(i, ch)| *i > 0 && matches!(ch, 'は' | 'が' | 'を'))
             .map(|(i, ch)| i + ch.len_utf8())
-            .last()
+            .next_back()
             .unwrap_or(0);
         let whole = c.get(0).expect("match");
         return name(&before[whole.start() + start..]);
@@ -222,7 +277,7 @@ fn latin_name_after(after: &str) -> Option<String> {
     for w in after.split_whitespace().take(8) {
         let bare = w.trim_end_matches([',', '.', ']', ')', ';', ':', '*']);
         let capital = w.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit());
-        if !capital && !(taken.len() > 0 && matches!(w, "of" | "and" | "&")) {
+        if !(capital || !taken.is_empty() && matches!(w, "of" | "and" | "&")) {
             break;
         }
         taken.push(w);
@@ -286,7 +341,11 @@ impl IssuerReader {
                 format!("labelled line 「{line}」")
             });
         }
-        if self.best.as_ref().is_some_and(|(s, _)| *s == Source::Defined) {
+        if self
+            .best
+            .as_ref()
+            .is_some_and(|(s, _)| *s == Source::Defined)
+        {
             return;
         }
         for m in DEFINED_JA.find_iter(line) {
@@ -328,11 +387,17 @@ impl IssuerReader {
             self.offer(Source::Named, name(&c[1]), || format!("「{}」", &c[0]));
         }
         if let Some(c) = NAMED_JA.captures(line) {
-            self.offer(Source::Named, entity_or_name(&c[1]), || format!("「{}」", &c[0]));
+            self.offer(Source::Named, entity_or_name(&c[1]), || {
+                format!("「{}」", &c[0])
+            });
         }
         let cells: Vec<&str> = line
             .split(['|', '｜', '\t'])
-            .map(|c| c.trim().trim_matches(['*', '■', '□', '●', '◆', '・']).trim())
+            .map(|c| {
+                c.trim()
+                    .trim_matches(['*', '■', '□', '●', '◆', '・'])
+                    .trim()
+            })
             .filter(|c| !c.is_empty())
             .collect();
         let label_line = cells.first().and_then(|first| {
@@ -341,9 +406,8 @@ impl IssuerReader {
             } else {
                 None
             };
-            let first = first.trim_start_matches(|c: char| {
-                c.is_ascii_digit() || "【】[]().．、 ".contains(c)
-            });
+            let first = first
+                .trim_start_matches(|c: char| c.is_ascii_digit() || "【】[]().．、 ".contains(c));
             let c = LABELLED.captures(first)?;
             Some(c.get(1).map(|m| m.as_str().to_string()).or(rest))
         });
@@ -366,11 +430,11 @@ impl IssuerReader {
             }
         }
         let signature = REPRESENTATIVE.replace(line, "");
-        if ANY_FORM.is_match(&signature) || is_government(&signature) {
-            if let Some(value) = standalone_entity(&signature) {
-                let cue = format!("signature 「{line}」");
-                self.signature = Some((self.lines, Decided { value, cue }));
-            }
+        if (ANY_FORM.is_match(&signature) || is_government(&signature))
+            && let Some(value) = standalone_entity(&signature)
+        {
+            let cue = format!("signature 「{line}」");
+            self.signature = Some((self.lines, Decided { value, cue }));
         }
         if let Some(c) = COPYRIGHT.captures(line) {
             let value = entity_or_name(&c[1]);
@@ -388,7 +452,9 @@ impl IssuerReader {
         }
         if let Some(title) = title {
             let title = strip_markup(title);
-            self.offer(Source::Title, title_name(&title), || format!("title 「{title}」"));
+            self.offer(Source::Title, title_name(&title), || {
+                format!("title 「{title}」")
+            });
         }
         self.best.map(|(_, d)| d)
     }
@@ -461,12 +527,12 @@ fn entity_or_name(value: &str) -> Option<String> {
             return name(c.as_str());
         }
     }
-    name(value.split("（").next().unwrap_or(value))
-        .or_else(|| name(value))
+    name(value.split("（").next().unwrap_or(value)).or_else(|| name(value))
 }
 
 fn strip_markup(line: &str) -> String {
-    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"<[^>]*>|\]\([^)]*\)|\{[^}]*\}").unwrap());
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"<[^>]*>|\]\([^)]*\)|\{[^}]*\}").unwrap());
     TAG.replace_all(line, " ")
         .replace(['[', ']'], "")
         .replace("**", "")
@@ -481,7 +547,9 @@ fn floor(text: &str, mut i: usize) -> usize {
 
 fn tail(text: &str, chars: usize) -> &str {
     let skip = text.chars().count().saturating_sub(chars);
-    text.char_indices().nth(skip).map_or(text, |(i, _)| &text[i..])
+    text.char_indices()
+        .nth(skip)
+        .map_or(text, |(i, _)| &text[i..])
 }
 
 /// A company name without its legal form (株式会社Live2D → Live2D, Live2D Inc. → Live2D).
@@ -517,7 +585,8 @@ pub fn bare_company(name: &str) -> String {
         " GmbH",
         " Limited",
     ] {
-        if let Some(stripped) = s.strip_suffix(form) {
+        let with_stop = format!("{form}.");
+        if let Some(stripped) = s.strip_suffix(form).or_else(|| s.strip_suffix(&with_stop)) {
             s = stripped.trim_end_matches(',').to_string();
         }
     }

@@ -13,7 +13,8 @@ use regex::{Regex, RegexBuilder};
 const MARK_BEFORE: &str = r"(?:制定|改定|改訂|改正|施行|発効|効力発生|更新|最終更新|最終改定|最終改訂|最終改正|作成|修正|公表|公開|策定|適用開始|適用|施行期日|Last\s+updated|Last\s+update|Last\s+modified|Last\s+revised|Last\s+amended|Revised|Updated|Modified|Amended|Effective|Effective\s+date|Effective\s+as\s+of|Date\s+of\s+last\s+revision|Decided|Established|Enacted|Adopted|Published|Posted|Version|Dated?)";
 
 /// Words that make it so when they come after it (`2021年12月1日 改定`, `…日から施行する`).
-const MARK_AFTER: &str = r"(?:制定|改定|改訂|改正|施行|実施|発効|効力|適用|更新|作成|修正|策定|公表|公開)";
+const MARK_AFTER: &str =
+    r"(?:制定|改定|改訂|改正|施行|実施|発効|効力|適用|更新|作成|修正|策定|公表|公開)";
 
 /// One date in any of the forms a policy writes it, on NFKC-normalised text (so digits are ASCII).
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
@@ -33,10 +34,12 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    RegexBuilder::new(&format!(r"{MARK_BEFORE}\s*日?\s*(?:on|as\s+of|of|at)?\s*[:：]?\s*[-–]?\s*$"))
-        .case_insensitive(true)
-        .build()
-        .expect("mark pattern")
+    RegexBuilder::new(&format!(
+        r"{MARK_BEFORE}\s*日?\s*(?:on|as\s+of|of|at)?\s*[:：]?\s*[-–]?\s*$"
+    ))
+    .case_insensitive(true)
+    .build()
+    .expect("mark pattern")
 });
 static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -45,11 +48,14 @@ static AFTER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("mark pattern")
 });
 /// A date marked as another thing's: a law's enforcement (`2022年4月1日施行の改正個人情報保護法`).
-static OTHERS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[^。]{0,6}(?:の|された)[^。]{0,12}(?:法|法律|規則|ガイドライン)").unwrap());
+static OTHERS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[^。]{0,6}(?:の|された)[^。]{0,12}(?:法|法律|規則|ガイドライン)").unwrap()
+});
 /// What may stand beside a date on a line of its own (`令和3年6月15日`, `- 2023年11月1日`, `以上`).
-static ALONE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s\-*・()（）\[\]【】「」:：|｜]*(?:以上)?[\s\-*・()（）\[\]【】「」:：|｜]*$").unwrap());
+static ALONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s\-*・()（）\[\]【】「」:：|｜]*(?:以上)?[\s\-*・()（）\[\]【】「」:：|｜]*$")
+        .unwrap()
+});
 
 /// The document's own dates on one line of NFKC-normalised text, as ISO 8601.
 pub fn dates_in(line: &str) -> Vec<String> {
@@ -58,7 +64,9 @@ pub fn dates_in(line: &str) -> Vec<String> {
         let m = c.get(0).expect("whole match");
         let (before, after) = (&line[..m.start()], &line[m.end()..]);
         let marked_before = BEFORE.is_match(before);
-        let marked_after = AFTER.find(after).is_some_and(|a| !OTHERS.is_match(&after[a.end()..]));
+        let marked_after = AFTER
+            .find(after)
+            .is_some_and(|a| !OTHERS.is_match(&after[a.end()..]));
         let alone = ALONE.is_match(before) && ALONE.is_match(after);
         if (marked_before || marked_after || alone)
             && let Some(date) = iso_of(&c)
@@ -136,11 +144,20 @@ mod tests {
         assert_eq!(d("最終更新 2021/3/1"), ["2021-03-01"]);
         assert_eq!(d("発効日 2026 年 5 月 4 日"), ["2026-05-04"]);
         assert_eq!(d("令和４年４月１日 施行"), ["2022-04-01"]);
-        assert_eq!(d("この規程は、令和元年8月27日から施行する。"), ["2019-08-27"]);
-        assert_eq!(d("本会則は、平成二十九年十二月二日より施行し"), ["2017-12-02"]);
+        assert_eq!(
+            d("この規程は、令和元年8月27日から施行する。"),
+            ["2019-08-27"]
+        );
+        assert_eq!(
+            d("本会則は、平成二十九年十二月二日より施行し"),
+            ["2017-12-02"]
+        );
         assert_eq!(d("昭和63年4月1日制定"), ["1988-04-01"]);
         assert_eq!(d("2.2000年4月25日に改訂。"), ["2000-04-25"]);
-        assert_eq!(d("本規約は２００１年７月１９日より、直ちに実施するものとします。"), ["2001-07-19"]);
+        assert_eq!(
+            d("本規約は２００１年７月１９日より、直ちに実施するものとします。"),
+            ["2001-07-19"]
+        );
     }
 
     #[test]
@@ -152,15 +169,27 @@ mod tests {
     #[test]
     fn other_dates_are_not_the_documents() {
         assert_eq!(d("平成 15 年 5 月 30 日法律第 57 号"), Vec::<String>::new());
-        assert_eq!(d("2022年4月1日施行の改正個人情報保護法に対応しました"), Vec::<String>::new());
-        assert_eq!(d("お申込みは2024年3月1日までにお願いします"), Vec::<String>::new());
+        assert_eq!(
+            d("2022年4月1日施行の改正個人情報保護法に対応しました"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            d("お申込みは2024年3月1日までにお願いします"),
+            Vec::<String>::new()
+        );
         assert_eq!(d("born on January 4, 2000 or later"), Vec::<String>::new());
     }
 
     #[test]
     fn front_matter_timestamps_become_dates() {
-        assert_eq!(front_matter_date("2022-06-14T00:00:00+09:00").as_deref(), Some("2022-06-14"));
-        assert_eq!(front_matter_date("2025-05-06").as_deref(), Some("2025-05-06"));
+        assert_eq!(
+            front_matter_date("2022-06-14T00:00:00+09:00").as_deref(),
+            Some("2022-06-14")
+        );
+        assert_eq!(
+            front_matter_date("2025-05-06").as_deref(),
+            Some("2025-05-06")
+        );
         assert_eq!(front_matter_date("soon"), None);
     }
 }

@@ -73,7 +73,8 @@ static ARTICLE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// An article number just before the name: `Article 15 of the GDPR`, `Art. 6(1) GDPR`.
 static ARTICLE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:Art\.?|Article)\s*(?P<a>\d+)(?:\s*\((?P<p>\d+)\))?\s*(?:of\s+)?(?:the\s+)?$").unwrap()
+    Regex::new(r"(?:Art\.?|Article)\s*(?P<a>\d+)(?:\s*\((?P<p>\d+)\))?\s*(?:of\s+)?(?:the\s+)?$")
+        .unwrap()
 });
 
 /// A law's id with the article in the citation form of the clause tree (`APPI 第27条第1項`).
@@ -152,9 +153,7 @@ pub fn cites(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for (_, cite) in found {
         // A bare mention adds nothing beside the same law cited with an article.
-        let bare_known = out
-            .iter()
-            .any(|c| c == &cite || law_of(c) == cite);
+        let bare_known = out.iter().any(|c| c == &cite || law_of(c) == cite);
         if !bare_known {
             out.retain(|c| c != law_of(&cite));
             out.push(cite);
@@ -187,3 +186,92 @@ pub fn jurisdiction_of(cite: &str) -> Option<&'static str> {
         .map(|l| l.jurisdiction.as_str())
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn laws_and_articles_in_citation_form() {
+        assert_eq!(
+            cites(
+                "comply with the Personal Information Protection Law of Japan, GDPR (General Data Protection Regulation), CCPA"
+            ),
+            ["APPI", "GDPR", "CCPA"]
+        );
+        assert_eq!(
+            cites("Under GDPR Art. 22 and Article 15 of the GDPR"),
+            ["GDPR 第22条", "GDPR 第15条"]
+        );
+        assert_eq!(cites("Article 6(1) GDPR"), ["GDPR 第6条第1項"]);
+        assert_eq!(cites("個人情報保護法第27条に基づき"), ["APPI 第27条"]);
+        assert_eq!(
+            cites("個人情報保護法第27条第1項第2号"),
+            ["APPI 第27条第1項第2号"]
+        );
+        assert_eq!(
+            cites("個人情報の保護に関する法律第二十七条第一項"),
+            ["APPI 第27条第1項"]
+        );
+        assert_eq!(cites("ＧＤＰＲ、ＣＣＰＡ"), ["GDPR", "CCPA"]);
+        assert_eq!(cites("GDPRに基づき、APPI第27条"), ["GDPR", "APPI 第27条"]);
+        assert_eq!(cites("GDPRs and COPPAesque rules"), Vec::<String>::new());
+        assert_eq!(
+            cites("the Personal Information Protection Law of the People's Republic of China"),
+            ["PIPL"]
+        );
+    }
+
+    #[test]
+    fn us_laws_and_transfer_frameworks() {
+        assert_eq!(
+            cites("under the Children's Online Privacy Protection Act"),
+            ["COPPA"]
+        );
+        assert_eq!(
+            cites("the California Online Privacy Protection Act (CalOPPA)"),
+            ["CalOPPA"]
+        );
+        assert_eq!(
+            cites("California's \"Shine the Light\" law"),
+            ["Shine the Light"]
+        );
+        assert_eq!(
+            cites("California Civil Code Section 1798.83"),
+            ["Shine the Light"]
+        );
+        assert_eq!(cites("FERPA and HIPAA"), ["FERPA", "HIPAA"]);
+        assert_eq!(cites("the CAN-SPAM Act"), ["CAN-SPAM"]);
+        assert_eq!(
+            cites(
+                "We comply with the U.S.-EU Safe Harbor Framework and the EU-U.S. Privacy Shield"
+            ),
+            ["Safe Harbor", "Privacy Shield"]
+        );
+        assert_eq!(cites("the EU-U.S. Data Privacy Framework"), ["DPF"]);
+        assert_eq!(cites("the DMCA safe harbor"), Vec::<String>::new());
+        assert_eq!(jurisdiction_of("Shine the Light"), Some("US-CA"));
+        assert_eq!(jurisdiction_of("CalOPPA"), Some("US-CA"));
+    }
+
+    #[test]
+    fn japanese_laws_beside_appi() {
+        assert_eq!(
+            cites("電気通信事業法に基づく外部送信規律"),
+            ["電気通信事業法"]
+        );
+        assert_eq!(
+            cites("特定商取引に関する法律に基づく表示"),
+            ["特定商取引法"]
+        );
+        assert_eq!(cites("資金決済に関する法律"), ["資金決済法"]);
+        assert_eq!(cites("番号利用法第19条"), ["マイナンバー法 第19条"]);
+        assert_eq!(jurisdiction_of("特定商取引法"), Some("JP"));
+    }
+
+    #[test]
+    fn a_citation_is_of_its_law() {
+        assert_eq!(law_of("APPI 第27条第1項"), "APPI");
+        assert_eq!(law_of("Shine the Light"), "Shine the Light");
+        assert_eq!(law_of("UK GDPR 第6条"), "UK GDPR");
+    }
+}

@@ -85,7 +85,7 @@ static LITERALS: LazyLock<(AhoCorasick, Vec<usize>, Vec<usize>)> = LazyLock::new
 });
 
 fn is_latin(cue: &str) -> bool {
-    cue.chars().all(|c| c.is_ascii())
+    cue.is_ascii()
 }
 
 /// The longest run of a cue that is plain text, outside its groups and gaps.
@@ -142,7 +142,9 @@ fn compile(cue: &str, english: bool) -> Regex {
             }
         }
         if english {
-            let ends_in_word = p.trim().ends_with(|c: char| c.is_alphanumeric() || c == ')');
+            let ends_in_word = p
+                .trim()
+                .ends_with(|c: char| c.is_alphanumeric() || c == ')');
             s = format!(r"\b{s}{}", if ends_in_word { r"\b" } else { "" });
         }
         s
@@ -180,7 +182,12 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
             .iter()
             .find(|h| h.0 == i)
             .map(|h| h.1.to_string())
-            .or_else(|| t.heading.iter().find(|c| folded.contains(c.as_str())).cloned())?;
+            .or_else(|| {
+                t.heading
+                    .iter()
+                    .find(|c| folded.contains(c.as_str()))
+                    .cloned()
+            })?;
         Some((t, cue))
     });
     named.map(|(t, cue)| Decided {
@@ -203,7 +210,11 @@ fn cue_hits(folded: &str) -> Vec<(usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &Cue)> = Vec::new();
     for i in candidates {
         let cue = &CUES[i];
-        spans.extend(cue.pattern.find_iter(folded).map(|m| (m.start(), m.end(), cue)));
+        spans.extend(
+            cue.pattern
+                .find_iter(folded)
+                .map(|m| (m.start(), m.end(), cue)),
+        );
     }
     let covered = |s: usize, e: usize, me: &Cue| {
         spans.iter().any(|&(s2, e2, other)| {
@@ -275,7 +286,12 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
         };
     }
     let weight = |kind: usize, cues: &[&str]| {
-        cues.len() as f32 + if Some(kind) == context { RULES.heading_weight } else { 0.0 }
+        cues.len() as f32
+            + if Some(kind) == context {
+                RULES.heading_weight
+            } else {
+                0.0
+            }
     };
     let mut ranked: Vec<(f32, usize, &Vec<&str>)> = scored
         .iter()
@@ -297,7 +313,11 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
             break;
         }
         value.push(RULES.types[*kind].name.clone());
-        let context_note = if Some(*kind) == context { " and its article" } else { "" };
+        let context_note = if Some(*kind) == context {
+            " and its article"
+        } else {
+            ""
+        };
         why.push(format!("{}{context_note}", describe(*kind, cues)));
     }
     Decided {
@@ -343,21 +363,39 @@ mod tests {
 
     #[test]
     fn a_clause_is_judged_by_what_it_says_with_its_article_as_context() {
-        assert_eq!(types(Some("第三者提供"), "本人の同意がある場合"), ["third-party"]);
+        assert_eq!(
+            types(Some("第三者提供"), "本人の同意がある場合"),
+            ["third-party"]
+        );
         let outsourced = types(
             Some("第三者提供"),
             "利用目的の達成に必要な範囲内において個人データの取扱いの全部又は一部を委託する場合",
         );
-        assert!(outsourced.contains(&"outsourcing".to_string()), "{outsourced:?}");
+        assert!(
+            outsourced.contains(&"outsourcing".to_string()),
+            "{outsourced:?}"
+        );
         assert_eq!(types(None, "No cue here at all."), ["other"]);
     }
 
     #[test]
     fn english_cues_as_a_lawyer_reads_them() {
-        assert_eq!(text_type("We may share your information with our partners.").value, "third-party");
-        assert_eq!(text_type("We do not sell or rent your personal information.").value, "third-party");
-        assert_eq!(text_type("Our site does not respond to Do Not Track signals.").value, "cookies");
-        assert_eq!(text_type("We use SSL encryption to protect your data.").value, "security");
+        assert_eq!(
+            text_type("We may share your information with our partners.").value,
+            "third-party"
+        );
+        assert_eq!(
+            text_type("We do not sell or rent your personal information.").value,
+            "third-party"
+        );
+        assert_eq!(
+            text_type("Our site does not respond to Do Not Track signals.").value,
+            "cookies"
+        );
+        assert_eq!(
+            text_type("We use SSL encryption to protect your data.").value,
+            "security"
+        );
         assert_eq!(
             text_type("We do not knowingly collect information from children under 13.").value,
             "minors"
