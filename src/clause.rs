@@ -338,16 +338,17 @@ pub fn parse_document(
         (None, Some(c)) => Some(asserted(classify::bare_company(&c), "front matter")),
         _ => read.company,
     };
-    // A date the text states beats the front matter's, which is often when the page was last built.
-    let front_date = || {
-        ["date", "updated", "last_modified_at", "lastmod"]
-            .iter()
-            .find_map(|key| front(key).and_then(|d| classify::front_matter_date(&d)))
-            .map(|d| asserted(d, "front matter"))
-    };
-    let date = match facts.and_then(|f| f.date.clone()) {
-        Some(d) => Some(asserted(d, "joubun.toml")),
-        None => read.date.or_else(front_date),
+    // A day the author wrote in the front matter is asserted; a timestamp there is a tool's record of
+    // when the page was built or edited, which a date the text states beats.
+    let front_date = ["date", "updated", "last_modified_at", "lastmod"]
+        .iter()
+        .find_map(|key| front(key))
+        .and_then(|d| Some((classify::front_matter_date(&d)?, d.trim().len() > 10)));
+    let date = match (facts.and_then(|f| f.date.clone()), front_date) {
+        (Some(d), _) => Some(asserted(d, "joubun.toml")),
+        (None, Some((d, false))) => Some(asserted(d, "front matter")),
+        (None, Some((d, true))) => read.date.or(Some(asserted(d, "front matter"))),
+        (None, None) => read.date,
     };
     let (jurisdictions, inferred) = match facts.and_then(|f| f.jurisdiction.clone()) {
         Some(j) => (j, false),

@@ -96,6 +96,10 @@ static GLOSSED_JA: LazyLock<Regex> = LazyLock::new(|| {
     ))
     .unwrap()
 });
+/// 「Uniant とお客様（以下、ユーザー…）とは」: the party a licence or contract is made with its customer by.
+static PARTY_JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"^([^{STOP}]{{2,30}})\s*と\s*(?:お客様|お客さま|ユーザー|利用者|会員|購入者|契約者)\s*[（(]\s*以下")).unwrap()
+});
 /// `37signals LLC … (together, "37signals")`, `Foo, Inc. ("Foo")`: the short name defined for an entity.
 static SHORT_NAME_EN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -382,6 +386,11 @@ impl IssuerReader {
                     format!("“{} … {}”", entity.as_str(), &c[0])
                 });
             }
+        }
+        if let Some(c) = PARTY_JA.captures(line) {
+            self.offer(Source::Named, entity_or_name(&c[1]), || {
+                format!("「{}」", &c[0])
+            });
         }
         if let Some(c) = GLOSSED_JA.captures(line) {
             self.offer(Source::Named, name(&c[1]), || format!("「{}」", &c[0]));

@@ -20,7 +20,7 @@ use company::IssuerReader;
 pub use company::bare_company;
 pub use dates::front_matter_date;
 pub use laws::{cites, jurisdiction_of, law_of};
-pub use types::{article_type, clause_types, heading_type, text_type, type_names};
+pub use types::{article_context, article_type, clause_types, heading_type, text_type, type_names};
 
 /// A clause's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

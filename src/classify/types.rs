@@ -145,7 +145,9 @@ fn compile(cue: &str, english: bool) -> Regex {
             let ends_in_word = p
                 .trim()
                 .ends_with(|c: char| c.is_alphanumeric() || c == ')');
-            s = format!(r"\b{s}{}", if ends_in_word { r"\b" } else { "" });
+            // ASCII boundaries: a Latin cue ends where Japanese begins (Google Analyticsを).
+            let end = if ends_in_word { r"(?-u:\b)" } else { "" };
+            s = format!(r"(?-u:\b){s}{end}");
         }
         s
     };
@@ -181,7 +183,7 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
         let cue = found
             .iter()
             .find(|h| h.0 == i)
-            .map(|h| h.1.to_string())
+            .map(|h| h.1.clone())
             .or_else(|| {
                 t.heading
                     .iter()
@@ -198,7 +200,7 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
 
 /// The cues found in folded text, as (type index, cue), one per place: a cue inside a longer one of any
 /// type, or inside a `not` phrase, does not count.
-fn cue_hits(folded: &str) -> Vec<(usize, &'static str)> {
+fn cue_hits(folded: &str) -> Vec<(usize, String)> {
     let (automaton, owners, always) = &*LITERALS;
     let mut candidates: Vec<usize> = automaton
         .find_overlapping_iter(folded)
@@ -208,6 +210,7 @@ fn cue_hits(folded: &str) -> Vec<(usize, &'static str)> {
     candidates.sort_unstable();
     candidates.dedup();
     let mut spans: Vec<(usize, usize, &Cue)> = Vec::new();
+    // The words found, not the cue as written, are what `--explain` shows.
     for i in candidates {
         let cue = &CUES[i];
         spans.extend(
@@ -218,29 +221,36 @@ fn cue_hits(folded: &str) -> Vec<(usize, &'static str)> {
     }
     let covered = |s: usize, e: usize, me: &Cue| {
         spans.iter().any(|&(s2, e2, other)| {
-            s2 <= s && e <= e2 && (e2 - s2 > e - s || (other.veto && !me.veto))
+            // A `not` phrase silences only its own type's cues.
+            s2 <= s
+                && e <= e2
+                && if other.veto {
+                    !me.veto && other.kind == me.kind
+                } else {
+                    e2 - s2 > e - s
+                }
         })
     };
     spans
         .iter()
         .filter(|(s, e, cue)| !cue.veto && !covered(*s, *e, cue))
-        .map(|(_, _, cue)| (cue.kind, cue.text))
+        .map(|(s, e, cue)| (cue.kind, folded[*s..*e].to_string()))
         .collect()
 }
 
 /// Cue hits per type in `text`, best first (ties keep the rules' order).
-fn scores(text: &str) -> Vec<(usize, Vec<&'static str>)> {
-    let mut per: HashMap<usize, Vec<&'static str>> = HashMap::new();
+fn scores(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut per: HashMap<usize, Vec<String>> = HashMap::new();
     for (kind, cue) in cue_hits(&fold(text)) {
         per.entry(kind).or_default().push(cue);
     }
-    let mut scored: Vec<(usize, Vec<&'static str>)> = per.into_iter().collect();
+    let mut scored: Vec<(usize, Vec<String>)> = per.into_iter().collect();
     scored.sort_by_key(|(kind, cues)| (std::cmp::Reverse(cues.len()), *kind));
     scored
 }
 
-fn describe(kind: usize, cues: &[&str]) -> String {
-    let mut distinct: Vec<&str> = cues.to_vec();
+fn describe(kind: usize, cues: &[String]) -> String {
+    let mut distinct: Vec<&str> = cues.iter().map(String::as_str).collect();
     distinct.sort_unstable();
     distinct.dedup();
     format!("{} ({})", RULES.types[kind].name, distinct.join(", "))
@@ -267,6 +277,22 @@ pub fn article_type(heading: Option<&str>, texts: &[&str]) -> Decided<String> {
         .unwrap_or_else(|| text_type(&texts.join("\n")))
 }
 
+/// What an article is about, as context for its clauses: the type its heading names, or else the type
+/// its whole text is clearly most about (two cues or more, more than any other type's); `None` when
+/// neither says, so that a clause without cues of its own stays `other`.
+pub fn article_context(heading: Option<&str>, texts: &[&str]) -> Option<Decided<String>> {
+    if let Some(named) = heading.and_then(heading_type) {
+        return Some(named);
+    }
+    let scored = scores(&texts.join("\n"));
+    let (kind, cues) = scored.first()?;
+    let runner_up = scored.get(1).map_or(0, |s| s.1.len());
+    (cues.len() >= 2 && cues.len() > runner_up).then(|| Decided {
+        value: RULES.types[*kind].name.clone(),
+        cue: format!("its text has {}", describe(*kind, cues)),
+    })
+}
+
 /// A clause's types, primary first: what its own text says, weighed with its article's type as
 /// context; the article's type alone when the clause names none. Every type the clause's own text
 /// has cues of is listed, up to the rules' `most_types`.
@@ -285,7 +311,7 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
             },
         };
     }
-    let weight = |kind: usize, cues: &[&str]| {
+    let weight = |kind: usize, cues: &[String]| {
         cues.len() as f32
             + if Some(kind) == context {
                 RULES.heading_weight
@@ -293,7 +319,7 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
                 0.0
             }
     };
-    let mut ranked: Vec<(f32, usize, &Vec<&str>)> = scored
+    let mut ranked: Vec<(f32, usize, &Vec<String>)> = scored
         .iter()
         .map(|(kind, cues)| (weight(*kind, cues), *kind, cues))
         .collect();
