@@ -183,7 +183,7 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
         let cue = found
             .iter()
             .find(|h| h.0 == i)
-            .map(|h| h.1.clone())
+            .map(|h| h.2.clone())
             .or_else(|| {
                 t.heading
                     .iter()
@@ -200,7 +200,7 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
 
 /// The cues found in folded text, as (type index, cue), one per place: a cue inside a longer one of any
 /// type, or inside a `not` phrase, does not count.
-fn cue_hits(folded: &str) -> Vec<(usize, String)> {
+fn cue_hits(folded: &str) -> Vec<(usize, &'static str, String)> {
     let (automaton, owners, always) = &*LITERALS;
     let mut candidates: Vec<usize> = automaton
         .find_overlapping_iter(folded)
@@ -234,15 +234,20 @@ fn cue_hits(folded: &str) -> Vec<(usize, String)> {
     spans
         .iter()
         .filter(|(s, e, cue)| !cue.veto && !covered(*s, *e, cue))
-        .map(|(s, e, cue)| (cue.kind, folded[*s..*e].to_string()))
+        .map(|(s, e, cue)| (cue.kind, cue.text, folded[*s..*e].to_string()))
         .collect()
 }
 
-/// Cue hits per type in `text`, best first (ties keep the rules' order).
+/// The cues of each type that `text` has, as the words found, best first (ties keep the rules'
+/// order). A cue counts once however often it recurs: 委託 five times is still one thing said.
 fn scores(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut per: HashMap<usize, Vec<String>> = HashMap::new();
-    for (kind, cue) in cue_hits(&fold(text)) {
-        per.entry(kind).or_default().push(cue);
+    let mut seen: Vec<&str> = Vec::new();
+    for (kind, cue, words) in cue_hits(&fold(text)) {
+        if !seen.contains(&cue) {
+            seen.push(cue);
+            per.entry(kind).or_default().push(words);
+        }
     }
     let mut scored: Vec<(usize, Vec<String>)> = per.into_iter().collect();
     scored.sort_by_key(|(kind, cues)| (std::cmp::Reverse(cues.len()), *kind));
