@@ -38,9 +38,12 @@ pub struct Clause {
     pub jurisdictions_inferred: bool,
     /// Laws this clause itself names, with article numbers where given (`GDPR Art. 22`).
     pub cites: Vec<String>,
-    /// The article type (`third-party`, `cookies`, ...).
+    /// The primary article type (`third-party`, `cookies`, ...), shown where one type is shown.
     #[serde(rename = "type")]
     pub kind: String,
+    /// Every type the clause is of, primary first (a clause may both outsource and share).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<String>,
     /// The article's label as written (`第12条`, `3`), if numbered.
     pub article: Option<String>,
     /// The article's heading, if it has one.
@@ -63,6 +66,15 @@ pub struct Clause {
 }
 
 impl Clause {
+    /// Every type of the clause, primary first; the primary alone for a clause stored without a list.
+    pub fn all_types(&self) -> Vec<&str> {
+        if self.types.is_empty() {
+            vec![self.kind.as_str()]
+        } else {
+            self.types.iter().map(String::as_str).collect()
+        }
+    }
+
     /// The article as people cite it: its label and heading (`第12条 第三者への提供等`), or empty.
     pub fn article_name(&self) -> String {
         [self.article.as_deref(), self.heading.as_deref()]
@@ -147,20 +159,62 @@ pub fn is_jsonl(path: &str) -> bool {
 }
 
 /// A clause as a JSON Lines corpus gives it: only `text` is required; what is missing is inferred.
+/// Numbers are taken where text is expected (`"article": 3`), as people's exports write them.
 #[derive(Debug, Deserialize)]
 struct GivenClause {
+    #[serde(deserialize_with = "text_or_number")]
     text: String,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     id: Option<String>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
+    doc: Option<String>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     company: Option<String>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     title: Option<String>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     date: Option<String>,
     lang: Option<Lang>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     article: Option<String>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     heading: Option<String>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     label: Option<String>,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default, deserialize_with = "some_text_or_number")]
     kind: Option<String>,
+    #[serde(default)]
+    types: Option<Vec<String>>,
     jurisdictions: Option<Vec<String>>,
+}
+
+/// A JSON string, or a number or boolean written where a string is expected, as text.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TextOrNumber {
+    Text(String),
+    Integer(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl TextOrNumber {
+    fn into_text(self) -> String {
+        match self {
+            TextOrNumber::Text(s) => s,
+            TextOrNumber::Integer(n) => n.to_string(),
+            TextOrNumber::Float(n) => n.to_string(),
+            TextOrNumber::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+fn text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    TextOrNumber::deserialize(d).map(TextOrNumber::into_text)
+}
+
+fn some_text_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<TextOrNumber>::deserialize(d)?.map(TextOrNumber::into_text))
 }
 
 /// Labels the pre-segmented clauses of a JSON Lines document (`.jsonl`): given fields are kept, missing
@@ -208,16 +262,32 @@ pub fn parse_jsonl(
                 (read.jurisdictions, read.inferred)
             }
         };
-        let kind = match given.kind {
-            Some(kind) => Decided {
-                value: kind,
+        let types = match (given.kind, given.types) {
+            (kind, Some(types)) if !types.is_empty() => Decided {
+                // A given primary leads the given list.
+                value: kind
+                    .into_iter()
+                    .chain(types)
+                    .fold(Vec::new(), |mut all, t| {
+                        if !all.contains(&t) {
+                            all.push(t);
+                        }
+                        all
+                    }),
                 cue: "given".to_string(),
             },
-            None => classify::article_type(given.heading.as_deref(), &[given.text.as_str()]),
+            (Some(kind), _) => Decided {
+                value: vec![kind],
+                cue: "given".to_string(),
+            },
+            (None, _) => {
+                let article = given.heading.as_deref().and_then(classify::heading_type);
+                classify::clause_types(article.as_ref(), &given.text)
+            }
         };
         let clause = Clause {
             id: given.id.unwrap_or_else(|| format!("{stem}#{number}")),
-            doc: rel_path.to_string(),
+            doc: given.doc.unwrap_or_else(|| rel_path.to_string()),
             company: given
                 .company
                 .or_else(|| facts.and_then(|f| f.company.clone())),
@@ -227,7 +297,8 @@ pub fn parse_jsonl(
             jurisdictions,
             jurisdictions_inferred: inferred,
             cites,
-            kind: kind.value,
+            kind: types.value[0].clone(),
+            types: types.value,
             article: given.article,
             heading: given.heading,
             label: given.label,
@@ -238,7 +309,7 @@ pub fn parse_jsonl(
             text: given.text,
         };
         let explanation = Explanation {
-            type_cue: kind.cue,
+            type_cue: types.cue,
             company_cue: "given".to_string(),
             date_cue: String::new(),
         };
@@ -272,10 +343,17 @@ pub fn parse_document(
         (None, Some(c)) => Some(asserted(classify::bare_company(&c), "front matter")),
         _ => read.company,
     };
-    let date = match (facts.and_then(|f| f.date.clone()), front("date")) {
+    // A day the author wrote in the front matter is asserted; a timestamp there is a tool's record of
+    // when the page was built or edited, which a date the text states beats.
+    let front_date = ["date", "updated", "last_modified_at", "lastmod"]
+        .iter()
+        .find_map(|key| front(key))
+        .and_then(|d| Some((classify::front_matter_date(&d)?, d.trim().len() > 10)));
+    let date = match (facts.and_then(|f| f.date.clone()), front_date) {
         (Some(d), _) => Some(asserted(d, "joubun.toml")),
-        (None, Some(d)) => Some(asserted(d, "front matter")),
-        _ => read.date,
+        (None, Some((d, false))) => Some(asserted(d, "front matter")),
+        (None, Some((d, true))) => read.date.or(Some(asserted(d, "front matter"))),
+        (None, None) => read.date,
     };
     let (jurisdictions, inferred) = match facts.and_then(|f| f.jurisdiction.clone()) {
         Some(j) => (j, false),
@@ -334,11 +412,8 @@ pub fn parse_document(
                 id = format!("{stem}#{part}.{}~{n}", seg.key);
             }
             // The preamble is not about one thing: each of its clauses is typed by its own text.
-            let kind = if seg.article.is_some() {
-                classify::clause_type(&article_type, &seg.text)
-            } else {
-                classify::text_type(&seg.text)
-            };
+            let kind =
+                classify::clause_types(seg.article.as_ref().map(|_| &article_type), &seg.text);
             let explanation = Explanation {
                 type_cue: kind.cue.clone(),
                 company_cue: company_cue.clone(),
@@ -354,7 +429,8 @@ pub fn parse_document(
                 jurisdictions: jurisdictions.clone(),
                 jurisdictions_inferred: inferred,
                 cites: classify::cites(&seg.text),
-                kind: kind.value,
+                kind: kind.value[0].clone(),
+                types: kind.value,
                 article: seg.article.as_ref().and_then(|a| a.label.clone()),
                 heading: seg.article.as_ref().and_then(|a| a.heading.clone()),
                 label: seg.label,

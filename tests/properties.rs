@@ -89,7 +89,7 @@ proptest! {
             for lang in [joubun::classify::Lang::Ja, joubun::classify::Lang::En] {
                 let clause = Clause {
                     id: "x#1".into(), doc: "x".into(), company: None, title: None, date: None, lang,
-                    jurisdictions: vec![], jurisdictions_inferred: false, cites: vec![], kind: "other".into(),
+                    jurisdictions: vec![], jurisdictions_inferred: false, cites: vec![], kind: "other".into(), types: vec![],
                     article: None, heading: None, label: None, cite: String::new(), level: joubun::segment::Level::Paragraph,
                     line_start: 1, line_end: 1, text: text.clone(),
                 };

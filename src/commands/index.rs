@@ -59,13 +59,23 @@ fn build(index: &Path, corpus: &Path, rebuild: bool) -> Result<IndexReport> {
     Ok(report?)
 }
 
+/// How many bad JSON lines are printed one by one before the rest are only counted.
+pub const SHOWN_BAD_LINES: usize = 5;
+
 /// Prints what an indexing run did, and every file it skipped with the reason, on stderr.
 pub fn summarise(report: &IndexReport) {
     for (path, reason) in &report.skipped {
         eprintln!("joubun: skipped {}: {reason}", path.display());
     }
-    for line in &report.bad_lines {
+    // A broken export can have thousands of bad lines: the first few show what is wrong.
+    for line in report.bad_lines.iter().take(SHOWN_BAD_LINES) {
         eprintln!("joubun: skipped {line}");
+    }
+    if report.bad_lines.len() > SHOWN_BAD_LINES {
+        eprintln!(
+            "joubun: … and {} more bad lines",
+            report.bad_lines.len() - SHOWN_BAD_LINES
+        );
     }
     if let Some(why) = &report.read_again {
         eprintln!("joubun: {why}; every file was read again");
@@ -73,12 +83,13 @@ pub fn summarise(report: &IndexReport) {
     let mb = report.bytes as f64 / 1e6;
     let peak = peak_memory().map_or(String::new(), |b| format!(", peak memory {} MB", b >> 20));
     eprintln!(
-        "joubun: indexed {} files ({} unchanged, {} removed), {} clauses, {} skipped, in {:.2} s ({:.1} MB/s{peak})",
+        "joubun: indexed {} files ({} unchanged, {} removed), {} clauses, {} skipped, {} bad lines, in {:.2} s ({:.1} MB/s{peak})",
         report.indexed.len(),
         report.unchanged,
         report.removed.len(),
         report.clauses,
         report.skipped.len(),
+        report.bad_lines.len(),
         report.seconds,
         if report.seconds > 0.0 {
             mb / report.seconds

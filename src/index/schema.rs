@@ -13,7 +13,7 @@ use crate::clause::Clause;
 
 /// Bumped whenever the fields below, or what an index records beside them, change; an index of
 /// another version is refused.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The fields of a clause document.
 #[derive(Debug, Clone, Copy)]
@@ -52,6 +52,8 @@ pub struct Fields {
     pub jurisdiction_set: Field,
     /// All of a clause's cites facets as one value, for counting.
     pub cites_set: Field,
+    /// All of a clause's type facets as one value, for counting.
+    pub type_set: Field,
 }
 
 impl Fields {
@@ -107,7 +109,16 @@ impl Fields {
             };
             d.add_text(field, heading);
         }
-        d.add_facet(f.kind, Facet::from_path([clause.kind.as_str()]));
+        // Every type of a clause that does two things, so a filter or count for either finds it.
+        let kinds: Vec<Facet> = clause
+            .all_types()
+            .into_iter()
+            .map(|k| Facet::from_path([k]))
+            .collect();
+        d.add_text(f.type_set, facet_set(&kinds));
+        for facet in kinds {
+            d.add_facet(f.kind, facet);
+        }
         let jurisdictions: Vec<Facet> = clause
             .jurisdictions
             .iter()
@@ -126,10 +137,14 @@ impl Fields {
             .map_or_else(Facet::root, |c| Facet::from_path([c]));
         d.add_facet(f.company, company);
         d.add_facet(f.lang, Facet::from_path([clause.lang.code()]));
+        // `APPI 第27条第1項` is also `APPI`, so `--cites APPI` finds every article of it.
         let cites: Vec<Facet> = clause
             .cites
             .iter()
-            .map(|c| Facet::from_path([c.as_str()]))
+            .flat_map(|c| {
+                let law = crate::classify::law_of(c);
+                [Facet::from_path([law]), Facet::from_path([c.as_str()])]
+            })
             .collect();
         d.add_text(f.cites_set, facet_set(&cites));
         for facet in cites {
@@ -150,6 +165,7 @@ pub const SET_SEPARATOR: char = '\u{1}';
 /// The set columns of the multi-valued facets.
 const JURISDICTION_SET: &str = "jurisdiction_set";
 const CITES_SET: &str = "cites_set";
+const TYPE_SET: &str = "type_set";
 
 /// The fast column that facet counts read for `facet`, and whether its values are sets of facets
 /// joined by [`SET_SEPARATOR`].
@@ -162,6 +178,7 @@ pub fn counted_column(facet: &str) -> (&str, bool) {
     match facet {
         "jurisdiction" => (JURISDICTION_SET, true),
         "cites" => (CITES_SET, true),
+        "type" => (TYPE_SET, true),
         other => (other, false),
     }
 }
@@ -201,6 +218,7 @@ pub fn schema() -> (Schema, Fields) {
         date: b.add_u64_field("date", INDEXED | FAST),
         jurisdiction_set: b.add_text_field(JURISDICTION_SET, FAST),
         cites_set: b.add_text_field(CITES_SET, FAST),
+        type_set: b.add_text_field(TYPE_SET, FAST),
     };
     (b.build(), fields)
 }

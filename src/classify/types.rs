@@ -1,0 +1,447 @@
+//! What a clause is about: its article types, judged from what the clause itself says, with its
+//! article's heading as context.
+//!
+//! The cues are data (`src/rules/types.toml`). A cue is a phrase whose parts may have a few characters
+//! (Japanese) or words (English) between them, `~` marking where; English cues match at word
+//! boundaries (`*` at the end lets the word go on). Where cues overlap, the longer one governs:
+//! 「第三者に開示」 is third-party although its 開示 alone would be user-rights.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+use serde::Deserialize;
+
+use super::Decided;
+use crate::analysis::normalize::Normalized;
+
+#[derive(Deserialize)]
+struct TypeRules {
+    heading_weight: f32,
+    most_types: usize,
+    #[serde(rename = "type")]
+    types: Vec<TypeRule>,
+}
+
+#[derive(Deserialize)]
+struct TypeRule {
+    name: String,
+    ja: Vec<String>,
+    en: Vec<String>,
+    #[serde(default)]
+    heading: Vec<String>,
+    /// Phrases that contain a cue but say something else ("we reserve the right to"): a cue inside one
+    /// does not count.
+    #[serde(default)]
+    not: Vec<String>,
+}
+
+/// One compiled cue: its type's index, its text as written, the literal it starts with (for the
+/// one-pass search) and its pattern.
+struct Cue {
+    kind: usize,
+    text: &'static str,
+    veto: bool,
+    pattern: Regex,
+}
+
+static RULES: LazyLock<TypeRules> = LazyLock::new(|| {
+    toml::from_str(include_str!("../rules/types.toml")).expect("src/rules/types.toml is valid")
+});
+
+static CUES: LazyLock<Vec<Cue>> = LazyLock::new(|| {
+    let mut cues = Vec::new();
+    for (kind, t) in RULES.types.iter().enumerate() {
+        let cue = |text: &'static String, english: bool, veto: bool| Cue {
+            kind,
+            text: text.as_str(),
+            veto,
+            pattern: compile(text, english),
+        };
+        cues.extend(t.ja.iter().map(|c| cue(c, is_latin(c), false)));
+        cues.extend(t.en.iter().map(|c| cue(c, true, false)));
+        cues.extend(t.not.iter().map(|c| cue(c, is_latin(c), true)));
+    }
+    cues
+});
+
+/// The longest plain literal of each cue, to find in one pass which cues may occur; cues with none are
+/// always tried.
+static LITERALS: LazyLock<(AhoCorasick, Vec<usize>, Vec<usize>)> = LazyLock::new(|| {
+    let mut literals = Vec::new();
+    let (mut owners, mut always) = (Vec::new(), Vec::new());
+    for (i, cue) in CUES.iter().enumerate() {
+        match longest_literal(cue.text) {
+            Some(l) => {
+                literals.push(l);
+                owners.push(i);
+            }
+            None => always.push(i),
+        }
+    }
+    let automaton = AhoCorasick::new(literals).expect("cues build an automaton");
+    (automaton, owners, always)
+});
+
+fn is_latin(cue: &str) -> bool {
+    cue.is_ascii()
+}
+
+/// The longest run of a cue that is plain text, outside its groups and gaps.
+fn longest_literal(cue: &str) -> Option<String> {
+    let mut plain = String::new();
+    let mut depth = 0;
+    for c in cue.chars() {
+        match c {
+            '(' => {
+                depth += 1;
+                plain.push('~');
+            }
+            ')' => depth -= 1,
+            _ if depth > 0 => {}
+            '*' | '~' => plain.push('~'),
+            _ => plain.push(c),
+        }
+    }
+    plain
+        .split('~')
+        .map(str::trim)
+        .max_by_key(|s| s.len())
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A cue as a pattern: parts joined by a short gap, English words at word boundaries, `(?:a|b)` groups
+/// kept as written, `*` letting a word go on.
+fn compile(cue: &str, english: bool) -> Regex {
+    let part = |p: &str| {
+        let mut s = String::new();
+        let mut chars = p.trim().chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '(' => {
+                    let mut group = String::from("(");
+                    let mut depth = 1;
+                    for g in chars.by_ref() {
+                        group.push(g);
+                        depth += match g {
+                            '(' => 1,
+                            ')' => -1,
+                            _ => 0,
+                        };
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    s.push_str(&group);
+                }
+                '*' => s.push_str(r"\w*"),
+                ' ' => s.push_str(r"\s+"),
+                _ => s.push_str(&regex::escape(&c.to_string())),
+            }
+        }
+        if english {
+            let ends_in_word = p
+                .trim()
+                .ends_with(|c: char| c.is_alphanumeric() || c == ')');
+            // ASCII boundaries: a Latin cue ends where Japanese begins (Google Analyticsを).
+            let end = if ends_in_word { r"(?-u:\b)" } else { "" };
+            s = format!(r"(?-u:\b){s}{end}");
+        }
+        s
+    };
+    let parts: Vec<String> = cue.split('~').map(part).collect();
+    let gap = if english {
+        r"\W+(?:\w+\W+){0,3}?"
+    } else {
+        r"[^。.]{0,10}?"
+    };
+    Regex::new(&parts.join(gap)).expect("cue pattern")
+}
+
+/// Every article type name, in the rules' order, then `other`.
+pub fn type_names() -> Vec<&'static str> {
+    RULES
+        .types
+        .iter()
+        .map(|t| t.name.as_str())
+        .chain(["other"])
+        .collect()
+}
+
+/// Text folded the way cues are written: NFKC, lowercase.
+fn fold(text: &str) -> String {
+    Normalized::new(text).text.to_lowercase()
+}
+
+/// The type an article heading names, if any: the first type in the rules with a cue in it.
+pub fn heading_type(heading: &str) -> Option<Decided<String>> {
+    let folded = fold(heading);
+    let found = cue_hits(&folded);
+    let named = RULES.types.iter().enumerate().find_map(|(i, t)| {
+        let cue = found
+            .iter()
+            .find(|h| h.0 == i)
+            .map(|h| h.2.clone())
+            .or_else(|| {
+                t.heading
+                    .iter()
+                    .find(|c| folded.contains(c.as_str()))
+                    .cloned()
+            })?;
+        Some((t, cue))
+    });
+    named.map(|(t, cue)| Decided {
+        value: t.name.clone(),
+        cue: format!("heading 「{heading}」 has “{cue}”"),
+    })
+}
+
+/// The cues found in folded text, as (type index, cue), one per place: a cue inside a longer one of any
+/// type, or inside a `not` phrase, does not count.
+fn cue_hits(folded: &str) -> Vec<(usize, &'static str, String)> {
+    let (automaton, owners, always) = &*LITERALS;
+    let mut candidates: Vec<usize> = automaton
+        .find_overlapping_iter(folded)
+        .map(|m| owners[m.pattern().as_usize()])
+        .chain(always.iter().copied())
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut spans: Vec<(usize, usize, &Cue)> = Vec::new();
+    // The words found, not the cue as written, are what `--explain` shows.
+    for i in candidates {
+        let cue = &CUES[i];
+        spans.extend(
+            cue.pattern
+                .find_iter(folded)
+                .map(|m| (m.start(), m.end(), cue)),
+        );
+    }
+    let covered = |s: usize, e: usize, me: &Cue| {
+        spans.iter().any(|&(s2, e2, other)| {
+            // A `not` phrase silences only its own type's cues.
+            s2 <= s
+                && e <= e2
+                && if other.veto {
+                    !me.veto && other.kind == me.kind
+                } else {
+                    e2 - s2 > e - s
+                }
+        })
+    };
+    spans
+        .iter()
+        .filter(|(s, e, cue)| !cue.veto && !covered(*s, *e, cue))
+        .map(|(s, e, cue)| (cue.kind, cue.text, folded[*s..*e].to_string()))
+        .collect()
+}
+
+/// The cues of each type that `text` has, as the words found, best first (ties keep the rules'
+/// order). A cue counts once however often it recurs: 委託 five times is still one thing said.
+fn scores(text: &str) -> Vec<(usize, Vec<String>)> {
+    let mut per: HashMap<usize, Vec<String>> = HashMap::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for (kind, cue, words) in cue_hits(&fold(text)) {
+        if !seen.contains(&cue) {
+            seen.push(cue);
+            per.entry(kind).or_default().push(words);
+        }
+    }
+    let mut scored: Vec<(usize, Vec<String>)> = per.into_iter().collect();
+    scored.sort_by_key(|(kind, cues)| (std::cmp::Reverse(cues.len()), *kind));
+    scored
+}
+
+fn describe(kind: usize, cues: &[String]) -> String {
+    let mut distinct: Vec<&str> = cues.iter().map(String::as_str).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    format!("{} ({})", RULES.types[kind].name, distinct.join(", "))
+}
+
+/// The type `text` is most about, by cue hits; `other` when it names none.
+pub fn text_type(text: &str) -> Decided<String> {
+    match scores(text).first() {
+        Some((kind, cues)) => Decided {
+            value: RULES.types[*kind].name.clone(),
+            cue: format!("text has {}", describe(*kind, cues)),
+        },
+        None => Decided {
+            value: "other".to_string(),
+            cue: "no cue in heading or text".to_string(),
+        },
+    }
+}
+
+/// An article's type: the type its heading names, or else the one its whole text is most about.
+pub fn article_type(heading: Option<&str>, texts: &[&str]) -> Decided<String> {
+    heading
+        .and_then(heading_type)
+        .unwrap_or_else(|| text_type(&texts.join("\n")))
+}
+
+/// What an article is about, as context for its clauses: the type its heading names, or else the type
+/// its whole text is clearly most about (two cues or more, more than any other type's); `None` when
+/// neither says, so that a clause without cues of its own stays `other`.
+pub fn article_context(heading: Option<&str>, texts: &[&str]) -> Option<Decided<String>> {
+    if let Some(named) = heading.and_then(heading_type) {
+        return Some(named);
+    }
+    let scored = scores(&texts.join("\n"));
+    let (kind, cues) = scored.first()?;
+    let runner_up = scored.get(1).map_or(0, |s| s.1.len());
+    (cues.len() >= 2 && cues.len() > runner_up).then(|| Decided {
+        value: RULES.types[*kind].name.clone(),
+        cue: format!("its text has {}", describe(*kind, cues)),
+    })
+}
+
+/// A clause's types, primary first: what its own text says, weighed with its article's type as
+/// context; the article's type alone when the clause names none. Every type the clause's own text
+/// has cues of is listed, up to the rules' `most_types`.
+pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Vec<String>> {
+    let scored = scores(text);
+    let context = article.and_then(|a| RULES.types.iter().position(|t| t.name == a.value));
+    if scored.is_empty() {
+        return match article {
+            Some(a) => Decided {
+                value: vec![a.value.clone()],
+                cue: format!("article: {}", a.cue),
+            },
+            None => Decided {
+                value: vec!["other".to_string()],
+                cue: "no cue in heading or text".to_string(),
+            },
+        };
+    }
+    let weight = |kind: usize, cues: &[String]| {
+        cues.len() as f32
+            + if Some(kind) == context {
+                RULES.heading_weight
+            } else {
+                0.0
+            }
+    };
+    let mut ranked: Vec<(f32, usize, &Vec<String>)> = scored
+        .iter()
+        .map(|(kind, cues)| (weight(*kind, cues), *kind, cues))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut value: Vec<String> = Vec::new();
+    let mut why: Vec<String> = Vec::new();
+    // The article's type leads when it outweighs the clause's own cues, even if the clause names it not.
+    if let (Some(kind), Some(a)) = (context, article)
+        && scored.iter().all(|(k, _)| *k != kind)
+        && RULES.heading_weight > ranked[0].0
+    {
+        value.push(RULES.types[kind].name.clone());
+        why.push(format!("article: {}", a.cue));
+    }
+    for (_, kind, cues) in &ranked {
+        if value.len() >= RULES.most_types {
+            break;
+        }
+        value.push(RULES.types[*kind].name.clone());
+        let context_note = if Some(*kind) == context {
+            " and its article"
+        } else {
+            ""
+        };
+        why.push(format!("{}{context_note}", describe(*kind, cues)));
+    }
+    Decided {
+        value,
+        cue: format!("own text has {}", why.join("; ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn types(heading: Option<&str>, text: &str) -> Vec<String> {
+        let article = heading.and_then(heading_type);
+        clause_types(article.as_ref(), text).value
+    }
+
+    #[test]
+    fn headings_name_types() {
+        assert_eq!(heading_type("第三者提供").unwrap().value, "third-party");
+        assert_eq!(
+            heading_type("外国にある第三者への提供").unwrap().value,
+            "cross-border"
+        );
+        assert_eq!(heading_type("Use of Cookie").unwrap().value, "cookies");
+    }
+
+    #[test]
+    fn the_longer_cue_governs() {
+        assert_eq!(
+            text_type("当社は、法令に基づく場合を除き、個人情報を第三者に開示しません。").value,
+            "third-party"
+        );
+        assert_eq!(
+            text_type("保有個人データの開示等の請求に応じます。").value,
+            "user-rights"
+        );
+        assert_eq!(
+            text_type("We reserve the right to suspend accounts.").value,
+            "other"
+        );
+    }
+
+    #[test]
+    fn a_clause_is_judged_by_what_it_says_with_its_article_as_context() {
+        assert_eq!(
+            types(Some("第三者提供"), "本人の同意がある場合"),
+            ["third-party"]
+        );
+        let outsourced = types(
+            Some("第三者提供"),
+            "利用目的の達成に必要な範囲内において個人データの取扱いの全部又は一部を委託する場合",
+        );
+        assert!(
+            outsourced.contains(&"outsourcing".to_string()),
+            "{outsourced:?}"
+        );
+        assert_eq!(types(None, "No cue here at all."), ["other"]);
+    }
+
+    #[test]
+    fn english_cues_as_a_lawyer_reads_them() {
+        assert_eq!(
+            text_type("We may share your information with our partners.").value,
+            "third-party"
+        );
+        assert_eq!(
+            text_type("We do not sell or rent your personal information.").value,
+            "third-party"
+        );
+        assert_eq!(
+            text_type("Our site does not respond to Do Not Track signals.").value,
+            "cookies"
+        );
+        assert_eq!(
+            text_type("We use SSL encryption to protect your data.").value,
+            "security"
+        );
+        assert_eq!(
+            text_type("We do not knowingly collect information from children under 13.").value,
+            "minors"
+        );
+        assert_eq!(
+            text_type("We may update this privacy policy from time to time.").value,
+            "changes"
+        );
+        assert_eq!(
+            text_type("You may update or correct your account information at any time.").value,
+            "user-rights"
+        );
+        assert_eq!(
+            text_type("We keep your information for as long as your account is active.").value,
+            "retention"
+        );
+    }
+}
