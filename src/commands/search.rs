@@ -1,6 +1,6 @@
 //! `joubun search`: ranked clauses with highlighted snippets and facet counts, for people or as JSON Lines.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use crate::cli::{FilterArgs, IndexLocation, SearchArgs};
 use crate::error::Result;
@@ -19,8 +19,14 @@ const SUMMARY_VALUES: usize = 10;
 
 /// Runs `joubun search`.
 pub fn run(args: &SearchArgs) -> Result<Outcome> {
-    let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
+    let query = args.query.join(" ");
+    let (index, search) = open_search(&args.location, Some(&query), &args.filters)?;
     let search = search.top_facet_values(SUMMARY_VALUES);
+    if args.explain {
+        for line in search.explanation() {
+            eprintln!("joubun: read {line}");
+        }
+    }
     if args.by.is_some() {
         return by_article(&index, &search, args);
     }
@@ -35,14 +41,9 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
             serde_json::json!({ "summary": { "total": answer.total, "facets": answer.facets } });
         writeln!(out, "{summary}")?;
     } else {
-        let colour = std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        print_human(&mut out, &answer, args.offset, colour)?;
+        print_human(&mut out, &answer, args.offset, args.color.enabled())?;
     }
     out.flush()?;
-    if answer.total == 0 {
-        explain_unknown_values(&index, &args.filters)?;
-    }
     // The process ends here: unmapping every segment file one by one, while the search threads
     // still run, took a twentieth of a search; the exiting process drops them at once.
     std::mem::forget(index);
@@ -51,21 +52,6 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
     } else {
         Outcome::NothingFound
     })
-}
-
-/// When nothing matched, names any filter value no clause has, with the values that exist.
-fn explain_unknown_values(index: &crate::index::ClauseIndex, args: &FilterArgs) -> Result<()> {
-    for (name, values) in filters(args).by_facet() {
-        if values.is_empty() {
-            continue;
-        }
-        let existing = crate::query::facet_values(index, name)?;
-        let known = Vec::from_iter(existing.iter().map(String::as_str)).join(", ");
-        for value in values.iter().filter(|v| !existing.contains(*v)) {
-            eprintln!("joubun: no clause has {name} {value:?}; known values: {known}");
-        }
-    }
-    Ok(())
 }
 
 /// How many hits are read to fill each article group: grouping looks further down the ranking than the
@@ -89,10 +75,12 @@ fn by_article(
             None => groups.push((key, vec![hit])),
         }
     }
+    // An article's clauses read in the order the article states them.
+    for (_, hits) in &mut groups {
+        hits.sort_by_key(|h| (h.clause.line_start, h.clause.line_end));
+    }
     let mut out = stdout();
-    let colour = !args.json
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let colour = !args.json && args.color.enabled();
     let (mark, mark_end) = if colour {
         ("\x1b[1;31m", "\x1b[0m")
     } else {
@@ -163,9 +151,10 @@ pub fn open_search(
     let index = open_or_build(&location.index, &location.corpus)?;
     // Segment readers open (every file mapped and its footer read) while the query is analysed; an
     // error opening them is met again, and reported, when the search runs.
+    let query = crate::query::input::normalize(&[query.unwrap_or("")]);
     let search = std::thread::scope(|scope| {
         scope.spawn(|| index.searcher().ok());
-        Search::new(&index, query.unwrap_or(""), &filters(filter_args))
+        Search::new(&index, &query, &filters(filter_args))
     })?;
     Ok((index, search))
 }
