@@ -12,6 +12,7 @@ const TYPE_ALIASES: &[(&str, &str)] = &[
     ("第三者提供", "third-party"),
     ("第三者への提供", "third-party"),
     ("第三者", "third-party"),
+    ("共同利用", "third-party"),
     ("third party", "third-party"),
     ("委託", "outsourcing"),
     ("業務委託", "outsourcing"),
@@ -45,6 +46,15 @@ const TYPE_ALIASES: &[(&str, &str)] = &[
     ("基本方針", "principles"),
     ("その他", "other"),
 ];
+
+/// The article type a query word names (第三者提供 → third-party), if any.
+pub fn type_named(word: &str) -> Option<&'static str> {
+    let folded = fold(word);
+    TYPE_ALIASES
+        .iter()
+        .find(|(from, _)| fold(from) == folded)
+        .map(|(_, to)| *to)
+}
 
 /// Other names of the languages.
 const LANG_ALIASES: &[(&str, &str)] = &[

@@ -40,7 +40,8 @@ pub fn normalize(args: &[impl AsRef<str>]) -> String {
             continue;
         }
         out.push(match c {
-            '\u{3000}' => ' ',
+            // An apostrophe (don't, children's) is part of an English word, not a quote.
+            '\'' | '’' => '\u{2019}',
             '－' | '−' => '-',
             '＋' => '+',
             '（' => '(',
@@ -51,7 +52,37 @@ pub fn normalize(args: &[impl AsRef<str>]) -> String {
             c => c,
         });
     }
-    operators(&out)
+    operators(&apostrophes(&out))
+}
+
+/// A possessive ('s) is the word itself (children's → children); another apostrophe joins the parts
+/// of a word as a hyphen does (don't → don-t, the phrase "don t" as indexed).
+fn apostrophes(query: &str) -> String {
+    let mut out = String::with_capacity(query.len());
+    let chars: Vec<char> = query.chars().collect();
+    let mut quoted = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c == '\u{2019}' && !quoted {
+            let next = chars.get(i + 1).copied();
+            let after = chars.get(i + 2).copied();
+            if matches!(next, Some('s' | 'S')) && after.is_none_or(|a| !a.is_alphanumeric()) {
+                i += 2;
+                continue;
+            }
+            out.push('-');
+        } else if c == '\u{2019}' {
+            out.push('\'');
+        } else {
+            out.push(c);
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Full-width operator words as ASCII, and `NOT x` as `-x`, outside quotes.
@@ -121,6 +152,14 @@ mod tests {
         assert_eq!(normalize(&["Cookie", "NOT", "Google"]), "Cookie -Google");
         assert_eq!(normalize(&["同意", "第三者"]), "同意 第三者");
         assert_eq!(normalize(&["Cookie", "-Google"]), "Cookie -Google");
+        assert_eq!(normalize(&["Cookie", "\u{2212}Google"]), "Cookie -Google");
+    }
+
+    #[test]
+    fn apostrophes_are_english_not_quotes() {
+        assert_eq!(normalize(&["children's privacy"]), "children privacy");
+        assert_eq!(normalize(&["don't sell"]), "don-t sell");
+        assert_eq!(normalize(&["\"don't sell\""]), "\"don't sell\"");
     }
 
     #[test]

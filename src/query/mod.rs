@@ -14,7 +14,7 @@ use std::ops::Bound;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
     TermQuery,
 };
 use tantivy::query_grammar::{
@@ -45,6 +45,9 @@ const SYNONYM_WEIGHT: f32 = 0.8;
 /// How much a word in an article heading weighs, added to its match in the text: a heading-only
 /// match ranks below the clauses that say it.
 const HEADING_WEIGHT: f32 = 0.5;
+
+/// How much more a clause of the type the query's words name counts.
+const TYPE_WEIGHT: f32 = 1.5;
 
 /// Clauses of at most this many words are fragments (a heading on its own line, a list title).
 const FRAGMENT_WORDS: u32 = 5;
@@ -154,6 +157,9 @@ pub struct Search {
     explanation: Vec<String>,
     /// Whether the query has words: without, hits come in document order.
     has_words: bool,
+    /// The article types the query's words name: clauses of these types state the rule the words
+    /// name, where others only mention it (第三者提供の停止, a record's name).
+    types: Vec<String>,
     /// The words whose nearness reorders the best hits.
     nearness: Nearness,
     /// How many values of each facet [`Search::run`] counts out, the most frequent.
@@ -167,6 +173,7 @@ impl Search {
         let mut patterns = Vec::new();
         let mut explanation = Vec::new();
         let mut nearness = Nearness::default();
+        let mut types = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let text = text.trim();
         if !text.is_empty() {
@@ -187,6 +194,7 @@ impl Search {
                 nearness: &mut nearness,
                 explain: &mut explanation,
                 resolve: &resolve,
+                types: &mut types,
             };
             clauses.push((Occur::Must, builder.ast(&ast)?));
         }
@@ -238,6 +246,7 @@ impl Search {
             patterns,
             explanation,
             has_words: !text.is_empty(),
+            types,
             nearness,
             facet_values: usize::MAX,
         })
@@ -362,8 +371,21 @@ impl Search {
             return Ok(());
         }
         let window = top.len().min(nearness::WINDOW);
+        let mut kind = String::new();
         for (score, address) in &mut top[..window] {
             let reader = searcher.segment_reader(address.segment_ord);
+            if !self.types.is_empty()
+                && let Some(column) = reader.fast_fields().str("type")?
+                && let Some(ord) = column.term_ords(address.doc_id).next()
+            {
+                kind.clear();
+                column
+                    .ord_to_str(ord, &mut kind)
+                    .map_err(|e| QueryError::Search(e.into()))?;
+                if self.types.iter().any(|t| *t == kind) {
+                    *score *= TYPE_WEIGHT;
+                }
+            }
             let mut words = 0;
             for field in [index.fields.text_ja, index.fields.text_en] {
                 let norms = reader.get_fieldnorms_reader(field)?;
@@ -501,6 +523,27 @@ fn check_syntax(text: &str) -> Result<(), QueryError> {
     if depth > 0 {
         return Err(QueryError::Syntax("unclosed '('".to_string()));
     }
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '*' if !quoted => {
+                return Err(QueryError::Syntax(
+                    "wildcards (*) are not supported: list the forms with OR (provide OR provision); \
+                     English words already match their inflections"
+                        .to_string(),
+                ));
+            }
+            '~' if !quoted => {
+                return Err(QueryError::Syntax(
+                    "fuzzy and slop operators (~) are not supported: check the spelling, or quote \
+                     the exact phrase"
+                        .to_string(),
+                ));
+            }
+            _ => {}
+        }
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, pair) in words.windows(2).enumerate() {
         if is_operator(pair[0]) && is_operator(pair[1]) {
@@ -546,6 +589,8 @@ struct Builder<'a> {
     nearness: &'a mut Nearness,
     explain: &'a mut Vec<String>,
     resolve: Resolve<'a>,
+    /// The article types the query's words name.
+    types: &'a mut Vec<String>,
 }
 
 impl Builder<'_> {
@@ -624,6 +669,8 @@ impl Builder<'_> {
             return Ok(self.exact(phrase));
         }
         let forms = synonyms::expand(phrase);
+        self.types
+            .extend(forms.iter().filter_map(|f| facet::type_named(f)).map(String::from));
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut read = Vec::new();
         for (i, form) in forms.iter().enumerate() {
@@ -651,7 +698,11 @@ impl Builder<'_> {
         ));
         Ok(match any.len() {
             1 => any.pop().expect("one").1,
-            _ => Box::new(BooleanQuery::new(any)),
+            // The best form counts, not their sum: a clause naming a thing three ways says it no more.
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                any.into_iter().map(|(_, q)| q).collect(),
+                0.1,
+            )),
         })
     }
 
@@ -689,6 +740,8 @@ impl Builder<'_> {
                 }
                 // Readings have no positions: they join spellings of one word only.
                 Analyzer::JaReading if ja_parts > 1 => continue,
+                // Bigrams reach inside Japanese compounds; English words are whole already.
+                Analyzer::CjkBigram if !cjk => continue,
                 Analyzer::CjkBigram if terms.len() > 1 => {
                     self.patterns.push(Pattern::Sequence(analyzer, texts));
                     substring = Some(Bigrams {

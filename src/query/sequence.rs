@@ -11,9 +11,9 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
-/// Most positions between two parts: particles and auxiliaries the analyser drops leave a gap each
-/// (第三者 [へ の] 提供 is two).
-pub const MAX_SKIP: u32 = 3;
+/// Most positions between two parts: particles the analyser drops leave a gap each (第三者 [へ の] 提供
+/// is two); three let a word in too (第三者提供記録の開示 is not 第三者への開示).
+pub const MAX_SKIP: u32 = 2;
 
 /// Most positions between two parts when a parenthetical stands between them (第三者（当社の子会社を含み
 /// ます。）に提供): the clause text is read to see that it is one.
