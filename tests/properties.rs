@@ -103,3 +103,76 @@ proptest! {
         }
     }
 }
+
+/// Words of the bundled corpus's Japanese clauses: their `ja` terms, surface and term, per clause.
+fn corpus_words() -> &'static Vec<Vec<(String, String)>> {
+    static WORDS: OnceLock<Vec<Vec<(String, String)>>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let index = bundled();
+        let everything = Search::new(index, "", &Filters::default()).unwrap();
+        let answer = everything.run(index, 10_000, 0).unwrap();
+        answer
+            .hits
+            .iter()
+            .filter(|h| h.clause.lang == joubun::classify::Lang::Ja)
+            .map(|h| {
+                Analyzer::Ja
+                    .analyze(&h.clause.text, false)
+                    .into_iter()
+                    .map(|t| (h.clause.text[t.start..t.end].to_string(), t.text))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|words| words.len() > 3)
+            .collect()
+    })
+}
+
+/// Whether `text` holds `parts` (ja terms) in order and close together.
+fn holds_in_order(text: &str, parts: &[String]) -> bool {
+    let analysed = Analyzer::Ja.analyze(text, false);
+    !joubun::query::sequence::in_order_spans(text, &analysed, parts).is_empty()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn compound_hits_hold_the_parts_in_order_and_quoted_hits_the_phrase(
+        clause in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+        len in 2usize..4,
+    ) {
+        let words = corpus_words();
+        let words = &words[clause.index(words.len())];
+        let start = at.index(words.len() - len + 1);
+        let chosen = &words[start..start + len];
+        let compound: String = chosen.iter().map(|(surface, _)| surface.as_str()).collect();
+        // A word the synonyms file expands stands for more than its parts.
+        prop_assume!(joubun::query::synonyms::expand(&compound).len() == 1);
+        prop_assume!(compound.chars().all(joubun::analysis::is_cjk));
+        let parts: Vec<String> = Analyzer::Ja.analyze(&compound, false).into_iter().map(|t| t.text).collect();
+        let index = bundled();
+        let search = Search::new(index, &compound, &Filters::default()).unwrap();
+        let answer = search.run(index, 1000, 0).unwrap();
+        prop_assert_eq!(answer.total, answer.hits.len());
+        for hit in &answer.hits {
+            let c = &hit.clause;
+            let whole = joubun::query::synonyms::fold(&c.text).contains(&joubun::query::synonyms::fold(&compound));
+            let heading = c.heading.as_deref().unwrap_or("");
+            prop_assert!(
+                whole || parts.len() < 2 || holds_in_order(&c.text, &parts) || holds_in_order(heading, &parts),
+                "{compound:?} ({parts:?}) scattered in {:?} / {heading:?}", c.text
+            );
+        }
+        let quoted = format!("\"{compound}\"");
+        let search = Search::new(index, &quoted, &Filters::default()).unwrap();
+        let answer = search.run(index, 1000, 0).unwrap();
+        prop_assert!(answer.total >= 1, "{quoted} is in the corpus");
+        for hit in &answer.hits {
+            prop_assert!(
+                joubun::query::synonyms::fold(&hit.clause.text).contains(&joubun::query::synonyms::fold(&compound)),
+                "{quoted} not in {:?}", hit.clause.text
+            );
+        }
+    }
+}

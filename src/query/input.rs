@@ -42,6 +42,7 @@ pub fn normalize(args: &[impl AsRef<str>]) -> String {
         out.push(match c {
             // An apostrophe (don't, children's) is part of an English word, not a quote.
             '\'' | '’' => '\u{2019}',
+            '\u{3000}' => ' ',
             '－' | '−' => '-',
             '＋' => '+',
             '（' => '(',
