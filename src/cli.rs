@@ -26,8 +26,24 @@ impl Cli {
 
 /// The flags of `search` and `facets` that take a value as the next argument.
 const VALUE_FLAGS: &[&str] = &[
-    "-t", "--type", "-c", "--company", "-l", "--lang", "--cites", "--jurisdiction", "--since",
-    "--until", "-n", "--limit", "--offset", "-i", "--index", "--corpus", "--by", "--color",
+    "-t",
+    "--type",
+    "-c",
+    "--company",
+    "-l",
+    "--lang",
+    "--cites",
+    "--jurisdiction",
+    "--since",
+    "--until",
+    "-n",
+    "--limit",
+    "--offset",
+    "-i",
+    "--index",
+    "--corpus",
+    "--by",
+    "--color",
     "--field",
 ];
 

@@ -113,12 +113,18 @@ fn corpus_compounds() -> &'static Vec<String> {
         let everything = Search::new(index, "", &Filters::default()).unwrap();
         let answer = everything.run(index, 10_000, 0).unwrap();
         let mut compounds = Vec::new();
-        for hit in answer.hits.iter().filter(|h| h.clause.lang == joubun::classify::Lang::Ja) {
+        for hit in answer
+            .hits
+            .iter()
+            .filter(|h| h.clause.lang == joubun::classify::Lang::Ja)
+        {
             let text = &hit.clause.text;
             let terms = Analyzer::Ja.analyze(text, false);
             for len in 2..=3 {
                 for run in terms.windows(len) {
-                    let adjacent = run.windows(2).all(|w| w[1].position == w[0].position + 1 && w[1].start == w[0].end);
+                    let adjacent = run
+                        .windows(2)
+                        .all(|w| w[1].position == w[0].position + 1 && w[1].start == w[0].end);
                     let compound = &text[run[0].start..run[len - 1].end];
                     if adjacent && compound.chars().all(joubun::analysis::is_cjk) {
                         compounds.push(compound.to_string());

@@ -148,7 +148,10 @@ pub fn open_search(
     query: Option<&str>,
     filter_args: &FilterArgs,
 ) -> Result<(ClauseIndex, Search)> {
-    let index = open_or_build(&location.index, &location.corpus)?;
+    let index = freshen(
+        open_or_build(&location.index, &location.corpus)?,
+        &location.index,
+    )?;
     // Segment readers open (every file mapped and its footer read) while the query is analysed; an
     // error opening them is met again, and reported, when the search runs.
     let query = crate::query::input::normalize(&[query.unwrap_or("")]);
@@ -157,6 +160,65 @@ pub fn open_search(
         Search::new(&index, &query, &filters(filter_args))
     })?;
     Ok((index, search))
+}
+
+/// Corpora of up to this many documents are checked file by file before each search; larger ones by
+/// their root folder's and `joubun.toml`'s times only (which a new, removed or renamed file changes),
+/// so that a search stays quick at any size: a stat of 10,000 files took longer than the search.
+const CHECKED_FILES: usize = 2000;
+
+/// Brings the index up to date with the corpus it was built from when that changed since, saying so;
+/// where it cannot (a read-only index), says that the answers are from the older state.
+fn freshen(index: ClauseIndex, path: &std::path::Path) -> Result<ClauseIndex> {
+    let corpus = index.meta.corpus.clone();
+    let since = index.meta.indexed_at;
+    let config = corpus.join("joubun.toml");
+    // Times are whole seconds: a file written in the second the index was made counts as newer.
+    let newer = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .is_some_and(|t| t.as_secs() >= since)
+    };
+    if !corpus.is_dir() {
+        return Ok(index);
+    }
+    let rebuild = newer(&config);
+    let changed = rebuild
+        || newer(&corpus)
+        || (index.meta.documents <= CHECKED_FILES && files_changed(&corpus, &newer));
+    if !changed {
+        return Ok(index);
+    }
+    drop(index);
+    match crate::index::update(path, &corpus, rebuild, |_| {}) {
+        Ok(report) => {
+            if rebuild || !report.indexed.is_empty() || !report.removed.is_empty() {
+                eprintln!(
+                    "joubun: {} changed since the index was made; updating the index first",
+                    corpus.display()
+                );
+                super::index::summarise(&report);
+            }
+        }
+        Err(e) => eprintln!(
+            "joubun: {} changed since the index was made, but the index cannot be updated ({e}); \
+             these answers are from the older index (run joubun index)",
+            corpus.display()
+        ),
+    }
+    Ok(ClauseIndex::open(path)?)
+}
+
+/// Whether any folder or document under `corpus` is `newer`: a file added, removed or renamed changes
+/// its folder's time, an edited one its own.
+fn files_changed(corpus: &std::path::Path, newer: &dyn Fn(&std::path::Path) -> bool) -> bool {
+    walkdir::WalkDir::new(corpus)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir() || crate::corpus::is_document(e.path()))
+        .any(|e| newer(e.path()))
 }
 
 /// The filter flags as query filters.

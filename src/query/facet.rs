@@ -88,7 +88,12 @@ pub fn resolve(index: &ClauseIndex, name: &str, value: &str) -> Result<Vec<Strin
         let mut values = vec![found.clone()];
         if name == "cites" {
             let article = format!("{folded} art.");
-            values.extend(known.iter().filter(|k| fold(k).starts_with(&article)).cloned());
+            values.extend(
+                known
+                    .iter()
+                    .filter(|k| fold(k).starts_with(&article))
+                    .cloned(),
+            );
         }
         return Ok(values);
     }

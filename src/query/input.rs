@@ -6,11 +6,7 @@
 
 /// The query arguments as one query in the grammar's ASCII syntax.
 pub fn normalize(args: &[impl AsRef<str>]) -> String {
-    let joined = args
-        .iter()
-        .map(AsRef::as_ref)
-        .collect::<Vec<_>>()
-        .join(" ");
+    let joined = args.iter().map(AsRef::as_ref).collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(joined.len());
     // The quotes that close the open phrase, if one is open.
     let mut closing: Option<&[char]> = None;

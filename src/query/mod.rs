@@ -14,8 +14,8 @@ use std::ops::Bound;
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{
     Delimiter, Occur as UserOccur, UserInputAst, UserInputLeaf, UserInputLiteral,
@@ -382,7 +382,7 @@ impl Search {
                 column
                     .ord_to_str(ord, &mut kind)
                     .map_err(|e| QueryError::Search(e.into()))?;
-                if self.types.iter().any(|t| *t == kind) {
+                if self.types.contains(&kind) {
                     *score *= TYPE_WEIGHT;
                 }
             }
@@ -423,7 +423,11 @@ impl Search {
             if !analysed.iter().any(|(a, _)| *a == analyzer) {
                 analysed.push((analyzer, analyzer.analyze(text, false)));
             }
-            let terms = &analysed.iter().find(|(a, _)| *a == analyzer).expect("analysed").1;
+            let terms = &analysed
+                .iter()
+                .find(|(a, _)| *a == analyzer)
+                .expect("analysed")
+                .1;
             match pattern {
                 Pattern::Terms(_, words) => ranges.extend(
                     terms
@@ -669,8 +673,12 @@ impl Builder<'_> {
             return Ok(self.exact(phrase));
         }
         let forms = synonyms::expand(phrase);
-        self.types
-            .extend(forms.iter().filter_map(|f| facet::type_named(f)).map(String::from));
+        self.types.extend(
+            forms
+                .iter()
+                .filter_map(|f| facet::type_named(f))
+                .map(String::from),
+        );
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut read = Vec::new();
         for (i, form) in forms.iter().enumerate() {
@@ -772,7 +780,10 @@ impl Builder<'_> {
             how.push_str(&format!(" or the string {form}"));
         }
         if tiers.is_empty() && substring.is_none() {
-            return (Box::new(EmptyQuery), format!("{form} (no searchable words)"));
+            return (
+                Box::new(EmptyQuery),
+                format!("{form} (no searchable words)"),
+            );
         }
         (Box::new(WordQuery::new(tiers, substring)), how)
     }
@@ -787,7 +798,8 @@ impl Builder<'_> {
             .all(crate::analysis::is_cjk);
         if all_cjk && bigrams.len() > 1 {
             let texts = bigrams.iter().map(|t| t.text.clone()).collect();
-            self.patterns.push(Pattern::Sequence(Analyzer::CjkBigram, texts));
+            self.patterns
+                .push(Pattern::Sequence(Analyzer::CjkBigram, texts));
             let field = self.fields.text_bigram;
             return Box::new(WordQuery::new(
                 Vec::new(),
@@ -822,7 +834,9 @@ impl Builder<'_> {
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, analyzer, _) in self.fields.heading() {
             let terms = analyzer.analyze(text, false);
-            if terms.is_empty() || (analyzer == Analyzer::En && text.chars().any(crate::analysis::is_cjk)) {
+            if terms.is_empty()
+                || (analyzer == Analyzer::En && text.chars().any(crate::analysis::is_cjk))
+            {
                 continue;
             }
             let query: Box<dyn Query> = match analyzer {

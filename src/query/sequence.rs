@@ -5,9 +5,7 @@
 //! have their positions read, so a search costs no more per clause of the corpus than before.
 
 use tantivy::postings::{Postings, SegmentPostings};
-use tantivy::query::{
-    BooleanQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
-};
+use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 

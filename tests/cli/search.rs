@@ -822,7 +822,12 @@ fn compound_words_mean_the_compound() {
 #[test]
 fn quotes_mean_exactly_that_text_particles_included() {
     let dir = bundled_index();
-    for query in ["\"第三者に提供\"", "「第三者に提供」", "『第三者に提供』", "“第三者に提供”"] {
+    for query in [
+        "\"第三者に提供\"",
+        "「第三者に提供」",
+        "『第三者に提供』",
+        "“第三者に提供”",
+    ] {
         let (hits, _) = search(dir.path(), &[query]);
         assert!(!hits.is_empty(), "{query}");
         for hit in &hits {
@@ -847,14 +852,21 @@ fn japanese_input_works_as_typed() {
     let (typed, _) = search(index, &["同意", "第三者", "--type", "third-party"]);
     assert!(!typed.is_empty() && typed.iter().all(|h| h["type"] == "third-party"));
     // －, ＮＯＴ and a -word argument exclude.
-    for args in [&["第三者 －委託"][..], &["第三者", "-委託"], &["第三者 ＮＯＴ 委託"]] {
+    for args in [
+        &["第三者 －委託"][..],
+        &["第三者", "-委託"],
+        &["第三者 ＮＯＴ 委託"],
+    ] {
         let (hits, _) = search(index, args);
         assert!(!hits.is_empty(), "{args:?}");
         assert!(hits.iter().all(|h| !text(h).contains("委託")), "{args:?}");
     }
     let (hits, _) = search(index, &["Cookie", "-Google"]);
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| !text(h).to_lowercase().contains("google")));
+    assert!(
+        hits.iter()
+            .all(|h| !text(h).to_lowercase().contains("google"))
+    );
     // ＯＲ is OR.
     let (or, _) = search(index, &["第三者提供 ＯＲ 外国"]);
     let (alone, _) = search(index, &["第三者提供"]);
@@ -892,7 +904,10 @@ fn synonyms_and_spellings_meet_and_explain_says_how() {
         .iter()
         .map(|r| &text(hit)[r[0].as_u64().unwrap() as usize..r[1].as_u64().unwrap() as usize])
         .collect();
-    assert!(marked.iter().any(|m| m.eq_ignore_ascii_case("cookie")), "{marked:?}");
+    assert!(
+        marked.iter().any(|m| m.eq_ignore_ascii_case("cookie")),
+        "{marked:?}"
+    );
 }
 
 #[test]
@@ -955,4 +970,43 @@ fn english_as_lawyers_type_it() {
             .code(2)
             .stderr(predicate::str::contains("not supported"));
     }
+}
+
+#[test]
+fn an_edited_corpus_is_found_by_the_next_search() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::write(
+        corpus.join("a.txt"),
+        "第1条 目的\n当社は個人情報を適切に取り扱います。\n",
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    joubun()
+        .args(["search", "仮名加工情報", "--index"])
+        .arg(&index)
+        .assert()
+        .code(1);
+    // Edited in place: the folder's time need not change, the file's does.
+    std::fs::write(
+        corpus.join("a.txt"),
+        "第1条 目的\n当社は仮名加工情報を作成しません。\n",
+    )
+    .unwrap();
+    joubun()
+        .args(["search", "仮名加工情報", "--index"])
+        .arg(&index)
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("updating the index first"));
+    // A file added.
+    std::fs::write(
+        corpus.join("b.txt"),
+        "第1条 保存\n保存期間は一年とします。\n",
+    )
+    .unwrap();
+    let (hits, _) = search(&index, &["保存期間"]);
+    assert_eq!(hits.len(), 1);
 }
