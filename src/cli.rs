@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use std::ffi::OsString;
+
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::Analyzer;
@@ -13,6 +15,66 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process arguments; see [`query_words_as_values`].
+    pub fn from_env() -> Cli {
+        Cli::parse_from(query_words_as_values(std::env::args_os().collect()))
+    }
+}
+
+/// The flags of `search` and `facets` that take a value as the next argument.
+const VALUE_FLAGS: &[&str] = &[
+    "-t",
+    "--type",
+    "-c",
+    "--company",
+    "-l",
+    "--lang",
+    "--cites",
+    "--jurisdiction",
+    "--since",
+    "--until",
+    "-n",
+    "--limit",
+    "--offset",
+    "-i",
+    "--index",
+    "--corpus",
+    "--by",
+    "--color",
+    "--field",
+];
+
+/// Marks a negated query word (`search Cookie -Google`) so that clap takes it for a query word, not an
+/// unknown flag: for `search` and `facets`, an argument of one `-` and two or more characters that is
+/// not a known flag (flags are `-n 5` or `--limit`, never `-n5`) starts with U+2212 MINUS SIGN
+/// instead, which the query reads as `-`.
+pub fn query_words_as_values(mut args: Vec<OsString>) -> Vec<OsString> {
+    let Some(command) = args.get(1).and_then(|a| a.to_str()) else {
+        return args;
+    };
+    if !matches!(command, "search" | "facets") {
+        return args;
+    }
+    let mut after_value_flag = false;
+    for arg in args.iter_mut().skip(2) {
+        let Some(text) = arg.to_str() else { continue };
+        if text == "--" {
+            break;
+        }
+        let negated = !after_value_flag
+            && text.starts_with('-')
+            && !text.starts_with("--")
+            && text.chars().count() > 2;
+        // The value of a flag (`--company -x`) is the flag's.
+        after_value_flag = VALUE_FLAGS.contains(&text);
+        if negated {
+            *arg = OsString::from(format!("\u{2212}{}", &text[1..]));
+        }
+    }
+    args
 }
 
 /// The subcommands.
@@ -40,7 +102,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct FacetsArgs {
     /// The query (as for `search`); without one, every clause the filters allow.
-    pub query: Option<String>,
+    #[arg(num_args = 0.., value_name = "QUERY")]
+    pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
@@ -117,14 +180,14 @@ pub struct ExportArgs {
     pub force: bool,
 }
 
-/// Where the index is, and the corpus it is built from on first use.
+/// Where the index is, and the corpus it is built from on first use and kept up to date with.
 #[derive(Debug, Args)]
 pub struct IndexLocation {
     /// The index folder.
-    #[arg(long, default_value = "index")]
+    #[arg(long, short = 'i', env = "JOUBUN_INDEX", default_value = "index")]
     pub index: PathBuf,
-    /// The corpus the index is built from when there is none yet.
-    #[arg(long, default_value = "corpus")]
+    /// The corpus the index is built from, and brought up to date with before a search.
+    #[arg(long, env = "JOUBUN_CORPUS", default_value = "corpus")]
     pub corpus: PathBuf,
 }
 
@@ -132,10 +195,10 @@ pub struct IndexLocation {
 #[derive(Debug, Args)]
 pub struct IndexArgs {
     /// The corpus folder.
-    #[arg(default_value = "corpus")]
+    #[arg(env = "JOUBUN_CORPUS", default_value = "corpus")]
     pub corpus: PathBuf,
     /// The index folder.
-    #[arg(long, default_value = "index")]
+    #[arg(long, short = 'i', env = "JOUBUN_INDEX", default_value = "index")]
     pub index: PathBuf,
     /// Start from an empty index (needed after upgrading joubun).
     #[arg(long)]
@@ -148,17 +211,17 @@ pub struct IndexArgs {
 /// Filters shared by the commands that select clauses: the same flag twice is OR, different flags AND.
 #[derive(Debug, Args, Default)]
 pub struct FilterArgs {
-    /// Article type (third-party, cookies, purpose, …).
-    #[arg(long = "type", value_name = "TYPE")]
+    /// Article type (third-party, cookies, purpose, …; any case, or 第三者提供, 委託, 安全管理措置, …).
+    #[arg(long = "type", short = 't', value_name = "TYPE")]
     pub types: Vec<String>,
     /// Jurisdiction (JP, EU, US covers US-CA, …).
     #[arg(long = "jurisdiction", value_name = "CODE")]
     pub jurisdictions: Vec<String>,
-    /// Company.
-    #[arg(long = "company")]
+    /// Company (any case).
+    #[arg(long = "company", short = 'c')]
     pub companies: Vec<String>,
     /// Clause language: ja or en.
-    #[arg(long = "lang")]
+    #[arg(long = "lang", short = 'l')]
     pub langs: Vec<String>,
     /// A law the clause cites (APPI, GDPR, CCPA, …).
     #[arg(long = "cites", value_name = "LAW")]
@@ -174,14 +237,16 @@ pub struct FilterArgs {
 /// Flags of `joubun search`.
 #[derive(Debug, Args)]
 pub struct SearchArgs {
-    /// The query: words ANDed, "exact phrase", OR, -word, ( ), heading:word, type:…, company:….
-    pub query: Option<String>,
+    /// The query, in one argument or several: words ANDed, "exact phrase" (or 「…」), OR, -word,
+    /// ( ), heading:word, type:…, company:…. Full-width spaces and operators work as typed.
+    #[arg(num_args = 0.., value_name = "QUERY")]
+    pub query: Vec<String>,
     #[command(flatten)]
     pub filters: FilterArgs,
     #[command(flatten)]
     pub location: IndexLocation,
     /// How many hits to show.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
     /// How many hits to skip first.
     #[arg(long, default_value_t = 0)]
@@ -192,6 +257,38 @@ pub struct SearchArgs {
     /// Group hits: each article once, with its matching clauses under it.
     #[arg(long, value_enum)]
     pub by: Option<GroupBy>,
+    /// Show how the query was read (words, synonyms, filters) before the hits, on stderr.
+    #[arg(long)]
+    pub explain: bool,
+    /// When to colour matches: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub color: ColorChoice,
+}
+
+/// When output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour standard output.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                use std::io::IsTerminal;
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        }
+    }
 }
 
 /// How `search --by` groups hits.

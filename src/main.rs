@@ -1,12 +1,10 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 #[global_allocator]
 static ALLOCATOR: joubun::allocator::Allocator = joubun::allocator::Allocator;
 
 fn main() -> ExitCode {
-    let cli = joubun::cli::Cli::parse();
+    let cli = joubun::cli::Cli::from_env();
     match joubun::commands::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(err) => {

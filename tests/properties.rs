@@ -103,3 +103,79 @@ proptest! {
         }
     }
 }
+
+/// Compounds of the bundled corpus's Japanese clauses: runs of two or three `ja` terms that stand next
+/// to each other in the text, as the text writes them.
+fn corpus_compounds() -> &'static Vec<String> {
+    static COMPOUNDS: OnceLock<Vec<String>> = OnceLock::new();
+    COMPOUNDS.get_or_init(|| {
+        let index = bundled();
+        let everything = Search::new(index, "", &Filters::default()).unwrap();
+        let answer = everything.run(index, 10_000, 0).unwrap();
+        let mut compounds = Vec::new();
+        for hit in answer
+            .hits
+            .iter()
+            .filter(|h| h.clause.lang == joubun::classify::Lang::Ja)
+        {
+            let text = &hit.clause.text;
+            let terms = Analyzer::Ja.analyze(text, false);
+            for len in 2..=3 {
+                for run in terms.windows(len) {
+                    let adjacent = run
+                        .windows(2)
+                        .all(|w| w[1].position == w[0].position + 1 && w[1].start == w[0].end);
+                    let compound = &text[run[0].start..run[len - 1].end];
+                    if adjacent && compound.chars().all(joubun::analysis::is_cjk) {
+                        compounds.push(compound.to_string());
+                    }
+                }
+            }
+        }
+        compounds
+    })
+}
+
+/// Whether `text` holds `parts` (ja terms) in order and close together.
+fn holds_in_order(text: &str, parts: &[String]) -> bool {
+    let analysed = Analyzer::Ja.analyze(text, false);
+    !joubun::query::sequence::in_order_spans(text, &analysed, parts).is_empty()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn compound_hits_hold_the_parts_in_order_and_quoted_hits_the_phrase(
+        pick in any::<prop::sample::Index>(),
+    ) {
+        let compounds = corpus_compounds();
+        let compound = compounds[pick.index(compounds.len())].clone();
+        // A word the synonyms file expands stands for more than its parts.
+        prop_assume!(joubun::query::synonyms::expand(&compound).len() == 1);
+        let parts: Vec<String> = Analyzer::Ja.analyze(&compound, false).into_iter().map(|t| t.text).collect();
+        let index = bundled();
+        let search = Search::new(index, &compound, &Filters::default()).unwrap();
+        let answer = search.run(index, 1000, 0).unwrap();
+        prop_assert_eq!(answer.total, answer.hits.len());
+        for hit in &answer.hits {
+            let c = &hit.clause;
+            let whole = joubun::query::synonyms::fold(&c.text).contains(&joubun::query::synonyms::fold(&compound));
+            let heading = c.heading.as_deref().unwrap_or("");
+            prop_assert!(
+                whole || parts.len() < 2 || holds_in_order(&c.text, &parts) || holds_in_order(heading, &parts),
+                "{compound:?} ({parts:?}) scattered in {:?} / {heading:?}", c.text
+            );
+        }
+        let quoted = format!("\"{compound}\"");
+        let search = Search::new(index, &quoted, &Filters::default()).unwrap();
+        let answer = search.run(index, 1000, 0).unwrap();
+        prop_assert!(answer.total >= 1, "{quoted} is in the corpus");
+        for hit in &answer.hits {
+            prop_assert!(
+                joubun::query::synonyms::fold(&hit.clause.text).contains(&joubun::query::synonyms::fold(&compound)),
+                "{quoted} not in {:?}", hit.clause.text
+            );
+        }
+    }
+}

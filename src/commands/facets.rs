@@ -19,7 +19,8 @@ pub fn run(args: &FacetsArgs) -> Result<Outcome> {
             FACETS.join(", ")
         )));
     }
-    let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
+    let query = args.query.join(" ");
+    let (index, search) = open_search(&args.location, Some(&query), &args.filters)?;
     let mut answer = search.run(&index, 0, 0)?;
     answer
         .facets

@@ -1,6 +1,6 @@
 //! `joubun search`: ranked clauses with highlighted snippets and facet counts, for people or as JSON Lines.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 
 use crate::cli::{FilterArgs, IndexLocation, SearchArgs};
 use crate::error::Result;
@@ -19,8 +19,14 @@ const SUMMARY_VALUES: usize = 10;
 
 /// Runs `joubun search`.
 pub fn run(args: &SearchArgs) -> Result<Outcome> {
-    let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
+    let query = args.query.join(" ");
+    let (index, search) = open_search(&args.location, Some(&query), &args.filters)?;
     let search = search.top_facet_values(SUMMARY_VALUES);
+    if args.explain {
+        for line in search.explanation() {
+            eprintln!("joubun: read {line}");
+        }
+    }
     if args.by.is_some() {
         return by_article(&index, &search, args);
     }
@@ -35,14 +41,9 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
             serde_json::json!({ "summary": { "total": answer.total, "facets": answer.facets } });
         writeln!(out, "{summary}")?;
     } else {
-        let colour = std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-        print_human(&mut out, &answer, args.offset, colour)?;
+        print_human(&mut out, &answer, args.offset, args.color.enabled())?;
     }
     out.flush()?;
-    if answer.total == 0 {
-        explain_unknown_values(&index, &args.filters)?;
-    }
     // The process ends here: unmapping every segment file one by one, while the search threads
     // still run, took a twentieth of a search; the exiting process drops them at once.
     std::mem::forget(index);
@@ -51,21 +52,6 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
     } else {
         Outcome::NothingFound
     })
-}
-
-/// When nothing matched, names any filter value no clause has, with the values that exist.
-fn explain_unknown_values(index: &crate::index::ClauseIndex, args: &FilterArgs) -> Result<()> {
-    for (name, values) in filters(args).by_facet() {
-        if values.is_empty() {
-            continue;
-        }
-        let existing = crate::query::facet_values(index, name)?;
-        let known = Vec::from_iter(existing.iter().map(String::as_str)).join(", ");
-        for value in values.iter().filter(|v| !existing.contains(*v)) {
-            eprintln!("joubun: no clause has {name} {value:?}; known values: {known}");
-        }
-    }
-    Ok(())
 }
 
 /// How many hits are read to fill each article group: grouping looks further down the ranking than the
@@ -89,10 +75,12 @@ fn by_article(
             None => groups.push((key, vec![hit])),
         }
     }
+    // An article's clauses read in the order the article states them.
+    for (_, hits) in &mut groups {
+        hits.sort_by_key(|h| (h.clause.line_start, h.clause.line_end));
+    }
     let mut out = stdout();
-    let colour = !args.json
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let colour = !args.json && args.color.enabled();
     let (mark, mark_end) = if colour {
         ("\x1b[1;31m", "\x1b[0m")
     } else {
@@ -161,12 +149,16 @@ pub fn open_search(
     query: Option<&str>,
     filter_args: &FilterArgs,
 ) -> Result<(ClauseIndex, Search)> {
-    let index = open_or_build(&location.index, &location.corpus)?;
+    let index = freshen(
+        open_or_build(&location.index, &location.corpus)?,
+        &location.index,
+    )?;
     // Segment readers open (every file mapped and its footer read, its size checked) while the query
     // is analysed.
+    let query = crate::query::input::normalize(&[query.unwrap_or("")]);
     let (opened, search) = std::thread::scope(|scope| {
         let opened = scope.spawn(|| index.check().map(drop));
-        let search = Search::new(&index, query.unwrap_or(""), &filters(filter_args));
+        let search = Search::new(&index, &query, &filters(filter_args));
         let opened = opened
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -174,6 +166,65 @@ pub fn open_search(
     });
     opened?;
     Ok((index, search?))
+}
+
+/// Corpora of up to this many documents are checked file by file before each search; larger ones by
+/// their root folder's and `joubun.toml`'s times only (which a new, removed or renamed file changes),
+/// so that a search stays quick at any size: a stat of 10,000 files took longer than the search.
+const CHECKED_FILES: usize = 2000;
+
+/// Brings the index up to date with the corpus it was built from when that changed since, saying so;
+/// where it cannot (a read-only index), says that the answers are from the older state.
+fn freshen(index: ClauseIndex, path: &std::path::Path) -> Result<ClauseIndex> {
+    let corpus = index.meta.corpus.clone();
+    let since = index.meta.indexed_at;
+    let config = corpus.join("joubun.toml");
+    // Times are whole seconds: a file written in the second the index was made counts as newer.
+    let newer = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .is_some_and(|t| t.as_secs() >= since)
+    };
+    if !corpus.is_dir() {
+        return Ok(index);
+    }
+    let rebuild = newer(&config);
+    let changed = rebuild
+        || newer(&corpus)
+        || (index.meta.documents <= CHECKED_FILES && files_changed(&corpus, &newer));
+    if !changed {
+        return Ok(index);
+    }
+    drop(index);
+    match crate::index::update(path, &corpus, rebuild, |_| {}) {
+        Ok(report) => {
+            if rebuild || !report.indexed.is_empty() || !report.removed.is_empty() {
+                eprintln!(
+                    "joubun: {} changed since the index was made; updating the index first",
+                    corpus.display()
+                );
+                super::index::summarise(&report);
+            }
+        }
+        Err(e) => eprintln!(
+            "joubun: {} changed since the index was made, but the index cannot be updated ({e}); \
+             these answers are from the older index (run joubun index)",
+            corpus.display()
+        ),
+    }
+    Ok(ClauseIndex::open(path)?)
+}
+
+/// Whether any folder or document under `corpus` is `newer`: a file added, removed or renamed changes
+/// its folder's time, an edited one its own.
+fn files_changed(corpus: &std::path::Path, newer: &dyn Fn(&std::path::Path) -> bool) -> bool {
+    walkdir::WalkDir::new(corpus)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_dir() || crate::corpus::is_document(e.path()))
+        .any(|e| newer(e.path()))
 }
 
 /// The filter flags as query filters.

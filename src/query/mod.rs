@@ -1,19 +1,21 @@
 //! Queries: the user's query language and filters turned into a tantivy query, run, and answered as
 //! plain [`Hit`]s and facet counts, with highlights that point into the clause text.
 //!
-//! The grammar is tantivy's (terms ANDed, `"phrases"`, `OR`, `-term`, `( )`, `field:term`), but each
-//! word is analysed the way the fields were: a Japanese word the dictionary splits (第三者提供) matches
-//! clauses holding all of its parts, closer together ranking higher, and its bigrams reach inside
-//! compounds the dictionary keeps whole.
+//! The grammar is tantivy's (terms ANDed, `"phrases"`, `OR`, `-term`, `( )`, `field:term`), typed as
+//! an IME types it (see `input`), and each word is analysed the way the fields were: a Japanese word
+//! the dictionary splits (第三者提供) matches clauses holding its parts in order and close together, its
+//! bigrams reach inside compounds the dictionary keeps whole, and a quoted phrase is exactly that text.
+//! Each unquoted word also stands for its synonyms and spellings (`synonyms.toml`), and is looked for
+//! in article headings too.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 
 use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EmptyQuery, Occur, PhraseQuery, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
+    RangeQuery, TermQuery,
 };
 use tantivy::query_grammar::{
     Delimiter, Occur as UserOccur, UserInputAst, UserInputLeaf, UserInputLiteral,
@@ -22,7 +24,11 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{TantivyDocument, Term};
 
 mod collect;
+pub mod facet;
+pub mod input;
 mod nearness;
+pub mod sequence;
+pub mod synonyms;
 mod word;
 
 use crate::analysis::Analyzer;
@@ -30,7 +36,31 @@ use crate::clause::Clause;
 use crate::index::{ClauseIndex, Fields, date_number};
 use collect::{Results, ResultsCollector};
 use nearness::Nearness;
+use sequence::{InOrder, TextSource};
 use word::{Bigrams, WordQuery};
+
+/// How much a match through a synonym or other spelling weighs against the word typed.
+const SYNONYM_WEIGHT: f32 = 0.8;
+
+/// How much a word in an article heading weighs, added to its match in the text: a heading-only
+/// match ranks below the clauses that say it.
+const HEADING_WEIGHT: f32 = 0.5;
+
+/// How much more a clause of the type the query's words name counts.
+const TYPE_WEIGHT: f32 = 1.5;
+
+/// Clauses of at most this many words are fragments (a heading on its own line, a list title).
+const FRAGMENT_WORDS: u32 = 5;
+
+/// How much a fragment's score counts: BM25 favours short texts, and a heading that names the words
+/// outranked the clauses that say what it is about.
+const FRAGMENT_WEIGHT: f32 = 0.3;
+
+/// English words a search ignores outside quotes: "delete my account" asks for delete and account.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "the", "my", "your", "our", "their", "its", "of", "to", "in", "on", "for", "by",
+    "with", "at", "from", "and", "or", "is", "are", "be", "we", "you", "i", "it", "this", "that",
+];
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -107,11 +137,29 @@ pub struct Answer {
     pub facets: BTreeMap<String, FacetCounts>,
 }
 
+/// What of a clause's text satisfies one query word, for highlighting.
+#[derive(Debug, Clone)]
+enum Pattern {
+    /// Any of these terms, wherever it stands.
+    Terms(Analyzer, Vec<String>),
+    /// These terms one after another.
+    Sequence(Analyzer, Vec<String>),
+    /// These `ja` terms in order and close together.
+    InOrder(Vec<String>),
+}
+
 /// A parsed query, ready to run.
 pub struct Search {
     query: Box<dyn Query>,
-    /// Terms per field that satisfy the query, for highlighting.
-    highlight_terms: Vec<(Analyzer, HashSet<String>)>,
+    /// What satisfies each query word, for highlighting.
+    patterns: Vec<Pattern>,
+    /// How the query was read, a line per word or filter (`search --explain`).
+    explanation: Vec<String>,
+    /// Whether the query has words: without, hits come in document order.
+    has_words: bool,
+    /// The article types the query's words name: clauses of these types state the rule the words
+    /// name, where others only mention it (第三者提供の停止, a record's name).
+    types: Vec<String>,
     /// The words whose nearness reorders the best hits.
     nearness: Nearness,
     /// How many values of each facet [`Search::run`] counts out, the most frequent.
@@ -122,30 +170,46 @@ impl Search {
     /// Parses `text` (may be empty: every clause) and `filters` against `index`.
     pub fn new(index: &ClauseIndex, text: &str, filters: &Filters) -> Result<Search, QueryError> {
         let fields = &index.fields;
-        let mut highlight_terms = Analyzer::ALL.map(|a| (a, HashSet::new())).to_vec();
+        let mut patterns = Vec::new();
+        let mut explanation = Vec::new();
         let mut nearness = Nearness::default();
+        let mut types = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if !text.trim().is_empty() {
+        let text = text.trim();
+        if !text.is_empty() {
             check_syntax(text)?;
             let ast = tantivy::query_grammar::parse_query(text).map_err(|_| {
                 QueryError::Syntax(format!(
                     "cannot parse {text:?}; quote words with special characters"
                 ))
             })?;
+            explanation.push(format!("query: {text}"));
+            let resolve = |name: &str, value: &str| -> Result<String, QueryError> {
+                let values = facet::resolve(index, name, value)?;
+                Ok(values.into_iter().next().unwrap_or_default())
+            };
             let mut builder = Builder {
                 fields,
-                highlight_terms: &mut highlight_terms,
+                patterns: &mut patterns,
                 nearness: &mut nearness,
+                explain: &mut explanation,
+                resolve: &resolve,
+                types: &mut types,
             };
             clauses.push((Occur::Must, builder.ast(&ast)?));
         }
         for (name, values) in filters.by_facet() {
             if !values.is_empty() {
                 let field = fields.facet(name).expect("known facet");
-                let any: Vec<(Occur, Box<dyn Query>)> = values
-                    .iter()
-                    .map(|v| (Occur::Should, facet_query(field, v)))
-                    .collect();
+                let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut read = Vec::new();
+                for value in values {
+                    for value in facet::resolve(index, name, value)? {
+                        any.push((Occur::Should, facet_query(field, &value)));
+                        read.push(value);
+                    }
+                }
+                explanation.push(format!("--{name} {}", read.join(" or ")));
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
             }
         }
@@ -170,12 +234,19 @@ impl Search {
         }
         let query: Box<dyn Query> = match clauses.len() {
             0 => Box::new(AllQuery),
+            // Filters alone rank nothing: every match scores alike, so hits come in index order.
+            _ if text.is_empty() => Box::new(tantivy::query::ConstScoreQuery::new(
+                Box::new(BooleanQuery::new(clauses)),
+                1.0,
+            )),
             _ => Box::new(BooleanQuery::new(clauses)),
         };
-        highlight_terms.retain(|(_, terms)| !terms.is_empty());
         Ok(Search {
             query,
-            highlight_terms,
+            patterns,
+            explanation,
+            has_words: !text.is_empty(),
+            types,
             nearness,
             facet_values: usize::MAX,
         })
@@ -205,7 +276,7 @@ impl Search {
             total,
             facets,
         } = collect::in_parallel(&searcher, self.query.as_ref(), &collector)?;
-        self.nearness.rescore(&searcher, &mut top)?;
+        self.rank(index, &searcher, &mut top)?;
         let mut hits = Vec::new();
         for (score, address) in top.into_iter().skip(offset).take(limit) {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -285,7 +356,7 @@ impl Search {
             self.query.as_ref(),
             &TopDocs::with_limit(total.max(1)).order_by_score(),
         )?;
-        self.nearness.rescore(&searcher, &mut top)?;
+        self.rank(index, &searcher, &mut top)?;
         for (score, address) in top {
             let doc: TantivyDocument = searcher.doc(address)?;
             if let Some(clause) = index.clause(&doc) {
@@ -301,19 +372,98 @@ impl Search {
         Ok(total)
     }
 
-    /// Byte ranges of the clause text whose terms satisfy the query, adjacent ones merged; only the
-    /// analysers the clause was indexed with count (a kanji is an English "word" to `en`).
+    /// Orders the best hits for reading: with words, short fragments (a heading standing alone, a
+    /// list title) below clauses that answer, and nearer words higher; without, in index order,
+    /// which is document order.
+    fn rank(
+        &self,
+        index: &ClauseIndex,
+        searcher: &tantivy::Searcher,
+        top: &mut [(f32, tantivy::DocAddress)],
+    ) -> Result<(), QueryError> {
+        if !self.has_words {
+            top.sort_by_key(|(_, address)| *address);
+            return Ok(());
+        }
+        let window = top.len().min(nearness::WINDOW);
+        let mut kind = String::new();
+        for (score, address) in &mut top[..window] {
+            let reader = searcher.segment_reader(address.segment_ord);
+            if !self.types.is_empty()
+                && let Some(column) = reader.fast_fields().str("type")?
+                && let Some(ord) = column.term_ords(address.doc_id).next()
+            {
+                kind.clear();
+                column
+                    .ord_to_str(ord, &mut kind)
+                    .map_err(|e| QueryError::Search(e.into()))?;
+                if self.types.contains(&kind) {
+                    *score *= TYPE_WEIGHT;
+                }
+            }
+            let mut words = 0;
+            for field in [index.fields.text_ja, index.fields.text_en] {
+                let norms = reader.get_fieldnorms_reader(field)?;
+                words = words.max(norms.fieldnorm(address.doc_id));
+            }
+            if words <= FRAGMENT_WORDS {
+                *score *= FRAGMENT_WEIGHT;
+            }
+        }
+        self.nearness.rescore(searcher, top)?;
+        Ok(())
+    }
+
+    /// How the query was read, a line per word or filter.
+    pub fn explanation(&self) -> &[String] {
+        &self.explanation
+    }
+
+    /// Byte ranges of the clause text that satisfy a query word (a compound's parts only where they
+    /// stand in order, a phrase only whole), adjacent ones merged; only the analysers the clause was
+    /// indexed with count (a kanji is an English "word" to `en`).
     pub fn highlights(&self, clause: &Clause) -> Vec<(usize, usize)> {
         let mut ranges: Vec<(usize, usize)> = Vec::new();
         let indexed_with = crate::index::analyzers_for(clause.lang);
-        for (analyzer, terms) in self
-            .highlight_terms
-            .iter()
-            .filter(|(a, _)| indexed_with.contains(a))
-        {
-            for term in analyzer.analyze(&clause.text, false) {
-                if terms.contains(&term.text) {
-                    ranges.push((term.start, term.end));
+        let mut analysed: Vec<(Analyzer, Vec<crate::analysis::Term>)> = Vec::new();
+        let text = &clause.text;
+        for pattern in &self.patterns {
+            let analyzer = match pattern {
+                Pattern::Terms(a, _) | Pattern::Sequence(a, _) => *a,
+                Pattern::InOrder(_) => Analyzer::Ja,
+            };
+            if !indexed_with.contains(&analyzer) {
+                continue;
+            }
+            if !analysed.iter().any(|(a, _)| *a == analyzer) {
+                analysed.push((analyzer, analyzer.analyze(text, false)));
+            }
+            let terms = &analysed
+                .iter()
+                .find(|(a, _)| *a == analyzer)
+                .expect("analysed")
+                .1;
+            match pattern {
+                Pattern::Terms(_, words) => ranges.extend(
+                    terms
+                        .iter()
+                        .filter(|t| words.contains(&t.text))
+                        .map(|t| (t.start, t.end)),
+                ),
+                Pattern::Sequence(_, words) => {
+                    for (i, first) in terms.iter().enumerate() {
+                        let run = terms[i..].iter().take(words.len());
+                        let whole = run.len() == words.len()
+                            && run.clone().zip(words).enumerate().all(|(k, (t, w))| {
+                                &t.text == w && t.position == first.position + k
+                            });
+                        if whole {
+                            ranges.push((first.start, terms[i + words.len() - 1].end));
+                        }
+                    }
+                }
+                Pattern::InOrder(parts) => {
+                    ranges.extend(sequence::in_order_spans(text, terms, parts));
                 }
             }
         }
@@ -392,6 +542,27 @@ fn check_syntax(text: &str) -> Result<(), QueryError> {
     if depth > 0 {
         return Err(QueryError::Syntax("unclosed '('".to_string()));
     }
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '*' if !quoted => {
+                return Err(QueryError::Syntax(
+                    "wildcards (*) are not supported: list the forms with OR (provide OR provision); \
+                     English words already match their inflections"
+                        .to_string(),
+                ));
+            }
+            '~' if !quoted => {
+                return Err(QueryError::Syntax(
+                    "fuzzy and slop operators (~) are not supported: check the spelling, or quote \
+                     the exact phrase"
+                        .to_string(),
+                ));
+            }
+            _ => {}
+        }
+    }
     let words: Vec<&str> = text.split_whitespace().collect();
     for (i, pair) in words.windows(2).enumerate() {
         if is_operator(pair[0]) && is_operator(pair[1]) {
@@ -413,14 +584,32 @@ fn check_syntax(text: &str) -> Result<(), QueryError> {
     Ok(())
 }
 
+/// Whether `ast` is an unquoted English stop word on its own.
+fn is_stop_word(ast: &UserInputAst) -> bool {
+    let UserInputAst::Leaf(leaf) = ast else {
+        return false;
+    };
+    matches!(leaf.as_ref(), UserInputLeaf::Literal(l)
+        if l.delimiter == Delimiter::None
+            && l.field_name.is_none()
+            && STOP_WORDS.contains(&l.phrase.to_lowercase().as_str()))
+}
+
 fn is_operator(word: &str) -> bool {
     matches!(word, "AND" | "OR")
 }
 
+/// Resolves a facet value as typed to the value stored (`company:live2d` → `Live2D`).
+type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<String, QueryError>;
+
 struct Builder<'a> {
     fields: &'a Fields,
-    highlight_terms: &'a mut Vec<(Analyzer, HashSet<String>)>,
+    patterns: &'a mut Vec<Pattern>,
     nearness: &'a mut Nearness,
+    explain: &'a mut Vec<String>,
+    resolve: Resolve<'a>,
+    /// The article types the query's words name.
+    types: &'a mut Vec<String>,
 }
 
 impl Builder<'_> {
@@ -429,6 +618,13 @@ impl Builder<'_> {
             UserInputAst::Clause(parts) => {
                 let mut clauses = Vec::new();
                 let any_should = parts.iter().any(|(o, _)| *o == Some(UserOccur::Should));
+                // English stop words outside quotes ask for nothing, unless they are all there is.
+                let kept: Vec<_> = parts.iter().filter(|(_, p)| !is_stop_word(p)).collect();
+                let parts = if kept.is_empty() {
+                    parts.iter().collect()
+                } else {
+                    kept
+                };
                 for (occur, part) in parts {
                     let occur = match occur {
                         Some(UserOccur::Must) => Occur::Must,
@@ -464,66 +660,220 @@ impl Builder<'_> {
 
     fn literal(&mut self, literal: &UserInputLiteral) -> Result<Box<dyn Query>, QueryError> {
         let exact = literal.delimiter != Delimiter::None;
-        let targets: Vec<(Field, Analyzer, f32)> = match literal.field_name.as_deref() {
-            None => self.fields.text().to_vec(),
-            Some("heading") => self.fields.heading().to_vec(),
+        let phrase = literal.phrase.as_str();
+        match literal.field_name.as_deref() {
+            None => {}
+            Some("heading") => {
+                self.explain
+                    .push(format!("heading:{phrase}: in the article heading"));
+                return Ok(self
+                    .heading(phrase, exact)
+                    .unwrap_or_else(|| Box::new(EmptyQuery)));
+            }
             Some(name) => {
                 let Some(field) = self.fields.facet(name) else {
                     return Err(QueryError::Syntax(format!(
                         "unknown field '{name}:'; use heading:, type:, company:, jurisdiction:, lang: or cites:"
                     )));
                 };
-                return Ok(facet_query(field, &literal.phrase));
+                let value = (self.resolve)(name, phrase)?;
+                self.explain.push(format!("{name}:{value}: a filter"));
+                return Ok(facet_query(field, &value));
             }
-        };
+        }
+        if exact {
+            self.explain.push(format!(
+                "\"{phrase}\": exactly this text (width, kana and case aside), particles included"
+            ));
+            return Ok(self.exact(phrase));
+        }
+        let forms = synonyms::expand(phrase);
+        self.types.extend(
+            forms
+                .iter()
+                .filter_map(|f| facet::type_named(f))
+                .map(String::from),
+        );
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut read = Vec::new();
+        for (i, form) in forms.iter().enumerate() {
+            let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT };
+            let (query, how) = self.word(form);
+            read.push(how);
+            let mut both: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, query)];
+            if let Some(heading) = self.heading(form, false) {
+                both.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(heading, HEADING_WEIGHT)),
+                ));
+            }
+            let query: Box<dyn Query> = Box::new(BooleanQuery::new(both));
+            any.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+        }
+        self.explain.push(format!(
+            "{phrase}: {}{}",
+            read.join(" | "),
+            if forms.len() > 1 {
+                " (synonyms and spellings from synonyms.toml)"
+            } else {
+                ""
+            }
+        ));
+        Ok(match any.len() {
+            1 => any.pop().expect("one").1,
+            // The best form counts, not their sum: a clause naming a thing three ways says it no more.
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                any.into_iter().map(|(_, q)| q).collect(),
+                0.1,
+            )),
+        })
+    }
+
+    /// One form of an unquoted word through the text fields, and how it was read: a word the
+    /// dictionary splits means its parts in order and close together, or the very string.
+    fn word(&mut self, form: &str) -> (Box<dyn Query>, String) {
+        let cjk = form.chars().any(crate::analysis::is_cjk);
+        let ja_parts = Analyzer::Ja.analyze(form, false).len();
         let mut tiers: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut substring = None;
-        for (field, analyzer, weight) in targets {
-            // Readings have no positions, and an exact phrase means its spelling anyway.
-            if exact && analyzer == Analyzer::JaReading {
-                continue;
-            }
-            let terms = analyzer.analyze(&literal.phrase, false);
+        let mut how = String::new();
+        for (field, analyzer, weight) in self.fields.text() {
+            let terms = analyzer.analyze(form, false);
             if terms.is_empty() {
                 continue;
             }
-            let set = &mut self
-                .highlight_terms
-                .iter_mut()
-                .find(|(a, _)| *a == analyzer)
-                .expect("every analyser")
-                .1;
-            set.extend(terms.iter().map(|t| t.text.clone()));
-            let terms = with_offsets(field, &terms);
+            let texts: Vec<String> = terms.iter().map(|t| t.text.clone()).collect();
+            let offsets = with_offsets(field, &terms);
             let query: Box<dyn Query> = match analyzer {
-                // Bigrams mean the substring, in sequence; they are checked last, where words fail.
+                Analyzer::Ja if terms.len() > 1 => {
+                    how = format!("{} in order, close together", texts.join(" → "));
+                    self.nearness.add(field, offsets);
+                    self.patterns.push(Pattern::InOrder(texts.clone()));
+                    Box::new(InOrder {
+                        field,
+                        terms: terms
+                            .iter()
+                            .map(|t| Term::from_field_text(field, &t.text))
+                            .collect(),
+                        parts: texts,
+                        text: Some(TextSource {
+                            json: self.fields.json,
+                        }),
+                    })
+                }
+                // Readings have no positions: they join spellings of one word only.
+                Analyzer::JaReading if ja_parts > 1 => continue,
+                // Bigrams reach inside Japanese compounds; English words are whole already.
+                Analyzer::CjkBigram if !cjk => continue,
                 Analyzer::CjkBigram if terms.len() > 1 => {
-                    // The very string, in sequence, ranks above its words merely near each other.
-                    if !exact {
-                        self.nearness.add(field, terms.clone());
-                    }
+                    self.patterns.push(Pattern::Sequence(analyzer, texts));
                     substring = Some(Bigrams {
                         field,
-                        terms,
+                        terms: offsets,
                         weight,
                     });
                     continue;
                 }
-                _ if exact => phrase(terms),
-                // The words in any order; closer ones rank higher when the best hits are rescored.
-                Analyzer::Ja | Analyzer::En => {
-                    self.nearness.add(field, terms.clone());
-                    all_words(terms)
+                // A Japanese word is no English word; a hyphenated one (opt-in) is a phrase.
+                Analyzer::En if cjk => continue,
+                Analyzer::En if terms.len() > 1 => {
+                    how = format!("\"{}\" as a phrase", texts.join(" "));
+                    self.patterns.push(Pattern::Sequence(analyzer, texts));
+                    phrase(offsets)
                 }
-                // Readings only join spelling variants: their word order is left to `ja`.
-                Analyzer::JaReading | Analyzer::CjkBigram => all_words(terms),
+                _ => {
+                    if how.is_empty() {
+                        how = texts.join(" ");
+                    }
+                    self.patterns.push(Pattern::Terms(analyzer, texts));
+                    all_words(offsets)
+                }
             };
             tiers.push((query, weight));
         }
-        if tiers.is_empty() && substring.is_none() {
-            return Ok(Box::new(EmptyQuery));
+        if substring.is_some() {
+            how.push_str(&format!(" or the string {form}"));
         }
-        Ok(Box::new(WordQuery::new(tiers, substring)))
+        if tiers.is_empty() && substring.is_none() {
+            return (
+                Box::new(EmptyQuery),
+                format!("{form} (no searchable words)"),
+            );
+        }
+        (Box::new(WordQuery::new(tiers, substring)), how)
+    }
+
+    /// `text` as exactly that text: Japanese as the sequence of its bigrams (particles included),
+    /// other text as a phrase of words.
+    fn exact(&mut self, text: &str) -> Box<dyn Query> {
+        let bigrams = Analyzer::CjkBigram.analyze(text, false);
+        let all_cjk = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .all(crate::analysis::is_cjk);
+        if all_cjk && bigrams.len() > 1 {
+            let texts = bigrams.iter().map(|t| t.text.clone()).collect();
+            self.patterns
+                .push(Pattern::Sequence(Analyzer::CjkBigram, texts));
+            let field = self.fields.text_bigram;
+            return Box::new(WordQuery::new(
+                Vec::new(),
+                Some(Bigrams {
+                    field,
+                    terms: with_offsets(field, &bigrams),
+                    weight: 1.0,
+                }),
+            ));
+        }
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, analyzer) in [
+            (self.fields.text_ja, Analyzer::Ja),
+            (self.fields.text_en, Analyzer::En),
+        ] {
+            let terms = analyzer.analyze(text, false);
+            if terms.is_empty() {
+                continue;
+            }
+            let texts = terms.iter().map(|t| t.text.clone()).collect();
+            self.patterns.push(Pattern::Sequence(analyzer, texts));
+            any.push((Occur::Should, phrase(with_offsets(field, &terms))));
+        }
+        match any.len() {
+            0 => Box::new(EmptyQuery),
+            _ => Box::new(BooleanQuery::new(any)),
+        }
+    }
+
+    /// `text` in an article heading (no highlight: the clause text is what is shown).
+    fn heading(&mut self, text: &str, exact: bool) -> Option<Box<dyn Query>> {
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, analyzer, _) in self.fields.heading() {
+            let terms = analyzer.analyze(text, false);
+            if terms.is_empty()
+                || (analyzer == Analyzer::En && text.chars().any(crate::analysis::is_cjk))
+            {
+                continue;
+            }
+            let query: Box<dyn Query> = match analyzer {
+                _ if exact || analyzer == Analyzer::En => phrase(with_offsets(field, &terms)),
+                _ if terms.len() > 1 => Box::new(InOrder {
+                    field,
+                    terms: terms
+                        .iter()
+                        .map(|t| Term::from_field_text(field, &t.text))
+                        .collect(),
+                    parts: terms.iter().map(|t| t.text.clone()).collect(),
+                    text: None,
+                }),
+                _ => all_words(with_offsets(field, &terms)),
+            };
+            any.push((Occur::Should, query));
+        }
+        match any.len() {
+            0 => None,
+            1 => any.pop().map(|(_, q)| q),
+            _ => Some(Box::new(BooleanQuery::new(any))),
+        }
     }
 }
 

@@ -36,11 +36,12 @@ impl Nearness {
         searcher: &Searcher,
         hits: &mut [(Score, DocAddress)],
     ) -> tantivy::Result<()> {
-        if self.groups.is_empty() || hits.is_empty() {
-            return Ok(());
-        }
         let window = hits.len().min(WINDOW);
         let hits = &mut hits[..window];
+        if self.groups.is_empty() || hits.is_empty() {
+            hits.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            return Ok(());
+        }
         // Postings move forward only: visit each segment's hits in document order.
         let mut order: Vec<usize> = (0..hits.len()).collect();
         order.sort_by_key(|&i| hits[i].1);

@@ -1,0 +1,294 @@
+//! A word the dictionary splits means the compound: its parts in order and close together.
+//!
+//! 第三者提供 is 第三者 then 提供; a clause saying 第三者に提供, 第三者への提供 or 第三者（…）に提供 holds it, a clause
+//! with 提供先の第三者 or 個人情報 … 関連する法令 does not. Only candidates (clauses holding every part)
+//! have their positions read, so a search costs no more per clause of the corpus than before.
+
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+
+/// Most positions between two parts: particles the analyser drops leave a gap each (第三者 [へ の] 提供
+/// is two); three let a word in too (第三者提供記録の開示 is not 第三者への開示).
+pub const MAX_SKIP: u32 = 2;
+
+/// Most positions between two parts when a parenthetical stands between them (第三者（当社の子会社を含み
+/// ます。）に提供): the clause text is read to see that it is one.
+pub const MAX_SKIP_PARENTHESIS: u32 = 40;
+
+/// Clauses holding `terms` in order, each within [`MAX_SKIP`] positions of the one before, or with a
+/// parenthetical between; scored as all of the terms.
+#[derive(Clone, Debug)]
+pub struct InOrder {
+    /// The field with positions.
+    pub field: Field,
+    /// The parts, in order.
+    pub terms: Vec<Term>,
+    /// The parts as text, for the parenthetical check.
+    pub parts: Vec<String>,
+    /// Where the clause text is stored, to check a parenthetical; none means no such check.
+    pub text: Option<TextSource>,
+}
+
+/// How to read a clause's text from the store: the stored JSON field holding it.
+#[derive(Clone, Copy, Debug)]
+pub struct TextSource {
+    /// The stored field with the clause as JSON.
+    pub json: Field,
+}
+
+impl Query for InOrder {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let all = self
+            .terms
+            .iter()
+            .map(|term| {
+                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
+                    as Box<dyn Query>
+            })
+            .collect();
+        Ok(Box::new(InOrderWeight {
+            all: BooleanQuery::intersection(all).weight(scoring)?,
+            query: self.clone(),
+        }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for term in &self.terms {
+            visitor(term, true);
+        }
+    }
+}
+
+struct InOrderWeight {
+    all: Box<dyn Weight>,
+    query: InOrder,
+}
+
+impl Weight for InOrderWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let inverted = reader.inverted_index(self.query.field)?;
+        let mut postings = Vec::with_capacity(self.query.terms.len());
+        for term in &self.query.terms {
+            match inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+                Some(p) => postings.push(p),
+                None => return Ok(Box::new(tantivy::query::EmptyScorer)),
+            }
+        }
+        let store = match self.query.text {
+            Some(source) => Some((reader.get_store_reader(1)?, source)),
+            None => None,
+        };
+        let mut scorer = InOrderScorer {
+            all: self.all.scorer(reader, boost)?,
+            postings,
+            positions: Vec::new(),
+            store,
+            parts: self.query.parts.clone(),
+        };
+        scorer.settle();
+        Ok(Box::new(scorer))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        if scorer.seek(doc) != doc {
+            return Err(TantivyError::InvalidArgument(format!(
+                "document {doc} does not hold the parts in order"
+            )));
+        }
+        Ok(Explanation::new("the parts in order", scorer.score()))
+    }
+}
+
+struct InOrderScorer {
+    /// Clauses holding every part, scored.
+    all: Box<dyn Scorer>,
+    postings: Vec<SegmentPostings>,
+    /// Scratch: each part's positions in the current candidate.
+    positions: Vec<Vec<u32>>,
+    store: Option<(tantivy::store::StoreReader, TextSource)>,
+    parts: Vec<String>,
+}
+
+impl InOrderScorer {
+    /// Moves to the first candidate from the current one that holds the parts in order.
+    fn settle(&mut self) -> DocId {
+        loop {
+            let doc = self.all.doc();
+            if doc == TERMINATED || self.in_order(doc) {
+                return doc;
+            }
+            self.all.advance();
+        }
+    }
+
+    fn in_order(&mut self, doc: DocId) -> bool {
+        self.positions.resize_with(self.postings.len(), Vec::new);
+        for (postings, out) in self.postings.iter_mut().zip(&mut self.positions) {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            out.clear();
+            if postings.doc() != doc {
+                return false;
+            }
+            postings.positions(out);
+        }
+        if follows(&self.positions, MAX_SKIP) {
+            return true;
+        }
+        // Only a clause with the parts in order a little further apart is read, to see whether what
+        // stands between them is a parenthetical.
+        let Some((store, source)) = &self.store else {
+            return false;
+        };
+        if !follows(&self.positions, MAX_SKIP_PARENTHESIS) {
+            return false;
+        }
+        let Ok(stored) = store.get::<tantivy::TantivyDocument>(doc) else {
+            return false;
+        };
+        use tantivy::schema::document::Value;
+        let text = stored
+            .get_first(source.json)
+            .and_then(|v| v.as_str())
+            .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+            .and_then(|v| v["text"].as_str().map(str::to_string));
+        text.is_some_and(|text| {
+            let analysed = crate::analysis::Analyzer::Ja.analyze(&text, false);
+            !in_order_spans(&text, &analysed, &self.parts).is_empty()
+        })
+    }
+}
+
+/// Whether some occurrence of each part follows one of the part before within `max_skip` positions.
+pub fn follows(positions: &[Vec<u32>], max_skip: u32) -> bool {
+    fn from(positions: &[Vec<u32>], at: u32, max_skip: u32) -> bool {
+        let Some((next, rest)) = positions.split_first() else {
+            return true;
+        };
+        let first = next.partition_point(|&p| p <= at);
+        next[first..]
+            .iter()
+            .take_while(|&&p| p - at - 1 <= max_skip)
+            .any(|&p| from(rest, p, max_skip))
+    }
+    let Some((first, rest)) = positions.split_first() else {
+        return false;
+    };
+    first.iter().any(|&p| from(rest, p, max_skip))
+}
+
+/// Byte spans of `text` where `parts` (terms of the `ja` analyser, which made `analysed` from `text`)
+/// stand in order, each within [`MAX_SKIP`] positions of the one before or after a parenthetical.
+pub fn in_order_spans(
+    text: &str,
+    analysed: &[crate::analysis::Term],
+    parts: &[String],
+) -> Vec<(usize, usize)> {
+    fn rest(
+        text: &str,
+        analysed: &[crate::analysis::Term],
+        parts: &[String],
+        previous: &crate::analysis::Term,
+    ) -> Option<usize> {
+        let Some((part, later)) = parts.split_first() else {
+            return Some(previous.end);
+        };
+        analysed
+            .iter()
+            .filter(|t| t.position > previous.position && &t.text == part)
+            .take_while(|t| (t.position - previous.position - 1) as u32 <= MAX_SKIP_PARENTHESIS)
+            .filter(|t| {
+                (t.position - previous.position - 1) as u32 <= MAX_SKIP
+                    || close_after_parenthesis(&text[previous.end..t.start.max(previous.end)])
+            })
+            .find_map(|t| rest(text, analysed, later, t))
+    }
+    let Some((first, later)) = parts.split_first() else {
+        return Vec::new();
+    };
+    analysed
+        .iter()
+        .filter(|t| &t.text == first)
+        .filter_map(|t| Some((t.start, rest(text, analysed, later, t)?)))
+        .collect()
+}
+
+/// Whether `between` is one parenthetical, with at most a few characters (particles) around it.
+pub fn close_after_parenthesis(between: &str) -> bool {
+    let mut depth = 0u32;
+    let mut outside = 0usize;
+    let mut parenthesised = false;
+    for c in between.chars() {
+        match c {
+            '（' | '(' => {
+                depth += 1;
+                parenthesised = true;
+            }
+            '）' | ')' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => {
+                // Running text outside the parenthetical ends the compound: a sentence, a comma.
+                if matches!(c, '。' | '、' | '，' | '．' | '\n') {
+                    return false;
+                }
+                outside += 1;
+            }
+            _ => {}
+        }
+    }
+    parenthesised && depth == 0 && outside <= MAX_SKIP as usize + 1
+}
+
+impl DocSet for InOrderScorer {
+    fn advance(&mut self) -> DocId {
+        self.all.advance();
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        if self.all.doc() < target {
+            self.all.seek(target);
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.all.doc()
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.all.size_hint()
+    }
+}
+
+impl Scorer for InOrderScorer {
+    fn score(&mut self) -> Score {
+        self.all.score()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_in_order_and_close_follow() {
+        assert!(follows(&[vec![0], vec![1]], MAX_SKIP));
+        assert!(follows(&[vec![0], vec![3]], MAX_SKIP), "第三者への提供");
+        assert!(!follows(&[vec![5], vec![1]], MAX_SKIP), "提供先の第三者");
+        assert!(!follows(&[vec![0], vec![20]], MAX_SKIP));
+        // The best middle part counts, not the nearest.
+        assert!(follows(&[vec![0], vec![1, 3], vec![6]], MAX_SKIP));
+        assert!(!follows(&[vec![0], vec![], vec![1]], MAX_SKIP));
+    }
+
+    #[test]
+    fn a_parenthetical_may_stand_between() {
+        assert!(close_after_parenthesis("（当社の子会社を含みます。）に"));
+        assert!(!close_after_parenthesis("に関する法令。また、"));
+        assert!(!close_after_parenthesis("（未完"));
+    }
+}
