@@ -1,6 +1,7 @@
 //! One thin module per subcommand, each turning parsed flags into calls on the core modules.
 
 mod analyze;
+mod check;
 mod export;
 mod facets;
 mod index;
@@ -45,6 +46,7 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Facets(args) => facets::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Check(args) => check::run(&args),
     };
     // A reader that stops early (`| head`) is not an error, as in ripgrep.
     match result {

@@ -1,0 +1,380 @@
+//! `joubun check`'s core: what a privacy policy says about each item the APPI requires it to make known.
+//!
+//! Pure: a document's clauses and the checklist in, one finding per item out. Only clause text and headings
+//! are read (never the article type), with the checklist's own cues, so the result does not move when
+//! classification does. It reports what the policy says; whether that satisfies the law is a lawyer's call.
+
+pub mod render;
+pub mod rules;
+
+use serde::Serialize;
+
+use crate::clause::Clause;
+use crate::segment::Level;
+
+pub use rules::{BUILT_IN, Item, Kind, Rules};
+use rules::normalize;
+
+/// What a policy says about one item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every detail the rule needs is there.
+    Present,
+    /// Mentioned, but without what the law asks.
+    Weak,
+    /// Nothing about it.
+    Missing,
+    /// A conditional item whose condition the policy does not state.
+    Na,
+}
+
+impl Status {
+    /// The name used in every output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Present => "present",
+            Status::Weak => "weak",
+            Status::Missing => "missing",
+            Status::Na => "na",
+        }
+    }
+}
+
+/// A clause that says something about an item.
+#[derive(Debug, Clone, Serialize)]
+pub struct Evidence {
+    /// The clause id.
+    pub id: String,
+    /// How a lawyer cites it (`第6条 ¶2`).
+    pub cite: String,
+    /// `path:first-last` lines.
+    pub location: String,
+    /// The details it shows (empty for a mere mention).
+    pub details: Vec<String>,
+}
+
+/// A detail found, the cue that showed it and the clause it is in.
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    /// The detail's name.
+    pub detail: String,
+    /// The cue, as the checklist writes it.
+    pub cue: String,
+    /// The clause id.
+    pub clause: String,
+}
+
+/// The verdict on one item for one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    /// The item id.
+    pub item: String,
+    /// Always, conditional or advisory.
+    pub kind: Kind,
+    /// The status.
+    pub status: Status,
+    /// Whether this status counts for the exit status (advisory items never do).
+    pub counts: bool,
+    /// The rule that decided, in words.
+    pub rule: String,
+    /// The details found.
+    pub found: Vec<Found>,
+    /// The clauses that say it (those showing details first, in document order).
+    pub evidence: Vec<Evidence>,
+}
+
+impl Finding {
+    /// Whether this finding needs attention: a counted item that is weak or missing.
+    pub fn fails(&self) -> bool {
+        self.counts && matches!(self.status, Status::Weak | Status::Missing)
+    }
+}
+
+/// The findings for one document.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentCheck {
+    /// The document's path relative to the corpus root.
+    pub doc: String,
+    /// The company, if known.
+    pub company: Option<String>,
+    /// The title, if known.
+    pub title: Option<String>,
+    /// One finding per checklist item, in checklist order.
+    pub items: Vec<Finding>,
+}
+
+impl DocumentCheck {
+    /// Whether any counted item is weak or missing.
+    pub fn fails(&self) -> bool {
+        self.items.iter().any(Finding::fails)
+    }
+}
+
+/// How a lawyer cites a clause: its article and its own label. The one place to switch to a `cite` field.
+pub fn cite(clause: &Clause) -> String {
+    match (clause.article.as_deref(), clause.label.as_deref()) {
+        (Some(article), Some(label)) => format!("{article} ¶{label}"),
+        (Some(article), None) => article.to_string(),
+        (None, Some(label)) => match clause.heading.as_deref() {
+            Some(heading) => format!("{heading} ¶{label}"),
+            None => format!("¶{label}"),
+        },
+        (None, None) => clause.heading.clone().unwrap_or_else(|| "-".to_string()),
+    }
+}
+
+/// Whether a document reads as a privacy policy (title, file name or how much of it is about personal
+/// information), so that walking a folder of terms of use and policies checks only the policies.
+pub fn is_privacy_policy(clauses: &[Clause]) -> bool {
+    const CUES: [&str; 8] = [
+        "プライバシー",
+        "個人情報",
+        "個人データ",
+        "privacy",
+        "personal information",
+        "personal data",
+        "cookie",
+        "クッキー",
+    ];
+    let Some(first) = clauses.first() else {
+        return false;
+    };
+    let named = |text: &str| {
+        let text = normalize(text);
+        CUES.iter().any(|c| text.contains(c))
+    };
+    if named(first.title.as_deref().unwrap_or("")) || named(&first.doc) {
+        return true;
+    }
+    let about = clauses.iter().filter(|c| named(&c.text)).count();
+    about * 3 >= clauses.len() && about > 0
+}
+
+/// A clause as the rules see it.
+struct Seen<'c> {
+    clause: &'c Clause,
+    /// Normalised text.
+    text: String,
+    /// Normalised heading.
+    heading: String,
+}
+
+/// Checks one document's clauses (in document order) against every item of `rules`.
+pub fn check(clauses: &[Clause], rules: &Rules) -> DocumentCheck {
+    let seen: Vec<Seen> = clauses
+        .iter()
+        .map(|clause| Seen {
+            clause,
+            text: normalize(&clause.text),
+            heading: normalize(clause.heading.as_deref().unwrap_or("")),
+        })
+        .collect();
+    let company = clauses
+        .iter()
+        .find_map(|c| c.company.as_deref())
+        .map(normalize);
+    let first = clauses.first();
+    DocumentCheck {
+        doc: first.map(|c| c.doc.clone()).unwrap_or_default(),
+        company: first.and_then(|c| c.company.clone()),
+        title: first.and_then(|c| c.title.clone()),
+        items: rules
+            .items
+            .iter()
+            .map(|item| check_item(&seen, item, company.as_deref()))
+            .collect(),
+    }
+}
+
+fn check_item(seen: &[Seen], item: &Item, company: Option<&str>) -> Finding {
+    let texts: Vec<String> = seen
+        .iter()
+        .map(|s| {
+            if item.ignore.is_empty() {
+                s.text.clone()
+            } else {
+                item.ignore.remove_from(&s.text)
+            }
+        })
+        .collect();
+    let finding = |status: Status, rule: String, found: Vec<Found>, evidence: Vec<Evidence>| {
+        Finding {
+            item: item.id.clone(),
+            kind: item.kind,
+            status,
+            counts: item.kind != Kind::Advisory,
+            rule,
+            found,
+            evidence,
+        }
+    };
+
+    // A conditional item applies only when some sentence states its condition.
+    let mut triggered = Vec::new();
+    if item.kind == Kind::Conditional {
+        for (i, text) in texts.iter().enumerate() {
+            let stated = sentences(text).find_map(|sentence| {
+                let cue = item.trigger.find(sentence, company)?;
+                item.not_trigger
+                    .find(sentence, company)
+                    .is_none()
+                    .then_some(cue)
+            });
+            if let Some(cue) = stated {
+                triggered.push((i, cue.to_string()));
+            }
+        }
+        if triggered.is_empty() {
+            let cues: Vec<&str> = item.trigger.written().take(3).collect();
+            return finding(
+                Status::Na,
+                format!("no clause states the condition ({} …)", cues.join(" / ")),
+                Vec::new(),
+                Vec::new(),
+            );
+        }
+    }
+
+    let about = about_item(seen, &texts, item, company, &triggered);
+    if about.is_empty() {
+        let cues: Vec<&str> = item.topic.written().take(3).collect();
+        let rule = if cues.is_empty() {
+            "no clause shows any of its details".to_string()
+        } else {
+            format!("no clause is about it ({} …)", cues.join(" / "))
+        };
+        return finding(Status::Missing, rule, Vec::new(), Vec::new());
+    }
+
+    // Each detail is credited to the first clause about the item that shows it.
+    let mut found = Vec::new();
+    for detail in &item.details {
+        if let Some((i, cue)) = about
+            .iter()
+            .find_map(|&i| detail.cues.find(&texts[i], company).map(|cue| (i, cue)))
+        {
+            found.push((
+                i,
+                Found {
+                    detail: detail.name.clone(),
+                    cue: cue.to_string(),
+                    clause: seen[i].clause.id.clone(),
+                },
+            ));
+        }
+    }
+    let names: Vec<&str> = found.iter().map(|(_, f)| f.detail.as_str()).collect();
+    let lacking: Vec<&str> = item
+        .require
+        .iter()
+        .map(String::as_str)
+        .filter(|r| !names.contains(r))
+        .collect();
+    let present = names.len() >= item.present_min && lacking.is_empty();
+    let shown = if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    };
+    let mut rule = format!(
+        "{} of {} details ({shown}); present needs {}",
+        names.len(),
+        item.details.len(),
+        item.present_min
+    );
+    if !item.require.is_empty() {
+        rule.push_str(&format!(" including {}", item.require.join(", ")));
+    }
+    if let Some((_, cue)) = triggered.first() {
+        rule = format!("stated ({cue}); {rule}");
+    }
+
+    // Evidence: the clauses showing details; a mere mention only when nothing better says it.
+    let mut evidence_at: Vec<usize> = found.iter().map(|(i, _)| *i).collect();
+    if evidence_at.is_empty() {
+        evidence_at.extend(triggered.iter().map(|(i, _)| *i));
+        evidence_at.extend(about.iter().take(3));
+    }
+    evidence_at.sort_unstable();
+    evidence_at.dedup();
+    let evidence = evidence_at
+        .into_iter()
+        .map(|i| {
+            let c = seen[i].clause;
+            Evidence {
+                id: c.id.clone(),
+                cite: cite(c),
+                location: format!("{}:{}-{}", c.doc, c.line_start, c.line_end),
+                details: found
+                    .iter()
+                    .filter(|(at, _)| *at == i)
+                    .map(|(_, f)| f.detail.clone())
+                    .collect(),
+            }
+        })
+        .collect();
+    let status = if present {
+        Status::Present
+    } else {
+        Status::Weak
+    };
+    finding(
+        status,
+        rule,
+        found.into_iter().map(|(_, f)| f).collect(),
+        evidence,
+    )
+}
+
+/// The clauses about an item, in document order: those with a topic cue (and the items under them), every
+/// clause of an article whose heading has a heading cue, and the clauses that state its condition.
+fn about_item(
+    seen: &[Seen],
+    texts: &[String],
+    item: &Item,
+    company: Option<&str>,
+    triggered: &[(usize, String)],
+) -> Vec<usize> {
+    let mut about = vec![false; seen.len()];
+    let mut carrying = false;
+    for (i, s) in seen.iter().enumerate() {
+        let text = &texts[i];
+        if item.exclude.find(text, company).is_some() {
+            if s.clause.level != Level::Item {
+                carrying = false;
+            }
+            continue;
+        }
+        let by_text = if item.topic.is_empty() {
+            item.details
+                .iter()
+                .any(|d| d.cues.find(text, company).is_some())
+        } else {
+            item.topic.find(text, company).is_some()
+        };
+        let by_heading = item.heading.find(&s.heading, company).is_some();
+        // A clause that introduces a list ("…以下の目的で利用します") carries its items with it.
+        let is_item = s.clause.level == Level::Item;
+        if !is_item {
+            carrying = by_text;
+        }
+        about[i] = by_text || by_heading || (carrying && is_item);
+    }
+    for (i, _) in triggered {
+        about[*i] = true;
+    }
+    about
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| **a)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// The sentences of normalised text: split at 。, line ends and an English full stop.
+fn sentences(text: &str) -> impl Iterator<Item = &str> {
+    text.split(['。', '\n', '!', '?'])
+        .flat_map(|s| s.split(". "))
+        .filter(|s| !s.trim().is_empty())
+}
