@@ -156,20 +156,57 @@ struct Seen<'c> {
     clause: &'c Clause,
     /// Normalised text.
     text: String,
-    /// Normalised heading.
+    /// Normalised heading of its article: as parsed, or else the article's first clause when that reads
+    /// as a heading (HTML policies often put 第5条 and its title on separate lines).
     heading: String,
+    /// This clause is its article's heading.
+    is_heading: bool,
+    /// This clause starts an article.
+    starts_article: bool,
+    /// Short and without a full stop: an entry of a list (「お問い合わせへの回答」).
+    list_like: bool,
+}
+
+/// Whether a clause reads as a heading or a list entry rather than prose: short, no full stop.
+fn reads_as_line(text: &str) -> bool {
+    let text = text.trim();
+    text.chars().count() <= 100 && !text.contains('。') && !text.contains(". ")
+}
+
+impl<'c> Seen<'c> {
+    /// The clauses of one document with their outline as the rules use it.
+    fn all(clauses: &'c [Clause]) -> Vec<Seen<'c>> {
+        let mut seen: Vec<Seen> = Vec::with_capacity(clauses.len());
+        for (i, clause) in clauses.iter().enumerate() {
+            let starts_article = i == 0 || {
+                let previous = &clauses[i - 1];
+                previous.article != clause.article || previous.heading != clause.heading
+            };
+            let text = normalize(&clause.text);
+            let list_like = reads_as_line(&text);
+            let (heading, is_heading) = match (&clause.heading, seen.last()) {
+                (Some(heading), _) => (normalize(heading), false),
+                (None, Some(previous)) if !starts_article => (previous.heading.clone(), false),
+                // Only a numbered article's short first line is its title; a preamble has none.
+                (None, _) if clause.article.is_some() && list_like => (text.clone(), true),
+                (None, _) => (String::new(), false),
+            };
+            seen.push(Seen {
+                clause,
+                text,
+                heading,
+                is_heading,
+                starts_article,
+                list_like,
+            });
+        }
+        seen
+    }
 }
 
 /// Checks one document's clauses (in document order) against every item of `rules`.
 pub fn check(clauses: &[Clause], rules: &Rules) -> DocumentCheck {
-    let seen: Vec<Seen> = clauses
-        .iter()
-        .map(|clause| Seen {
-            clause,
-            text: normalize(&clause.text),
-            heading: normalize(clause.heading.as_deref().unwrap_or("")),
-        })
-        .collect();
+    let seen = Seen::all(clauses);
     let company = clauses
         .iter()
         .find_map(|c| c.company.as_deref())
@@ -327,8 +364,12 @@ fn check_item(seen: &[Seen], item: &Item, company: Option<&str>) -> Finding {
     )
 }
 
-/// The clauses about an item, in document order: those with a topic cue (and the items under them), every
-/// clause of an article whose heading has a heading cue, and the clauses that state its condition.
+/// How many clauses a list introduced by a clause about an item may run to.
+const LIST_MAX: usize = 40;
+
+/// The clauses about an item, in document order: those with a topic cue, every clause of an article whose
+/// heading has a heading cue, the list a clause about the item introduces (its items, or the short lines
+/// after it, 「次の目的で利用します。」 then one purpose a line), and the clauses that state its condition.
 fn about_item(
     seen: &[Seen],
     texts: &[String],
@@ -337,13 +378,17 @@ fn about_item(
     triggered: &[(usize, String)],
 ) -> Vec<usize> {
     let mut about = vec![false; seen.len()];
-    let mut carrying = false;
+    // Clauses left in the list being carried along, if any.
+    let mut carrying = 0;
     for (i, s) in seen.iter().enumerate() {
         let text = &texts[i];
+        let is_item = s.clause.level == Level::Item;
+        // A new article ends a list unless it goes on with list lines under its own heading (a hospital's
+        // purposes grouped under 医療提供, 診療費請求のための事務, …).
+        if carrying > 0 && (s.is_heading || !(is_item || s.list_like)) {
+            carrying = 0;
+        }
         if item.exclude.find(text, company).is_some() {
-            if s.clause.level != Level::Item {
-                carrying = false;
-            }
             continue;
         }
         let by_text = if item.topic.is_empty() {
@@ -354,12 +399,18 @@ fn about_item(
             item.topic.find(text, company).is_some()
         };
         let by_heading = item.heading.find(&s.heading, company).is_some();
-        // A clause that introduces a list ("…以下の目的で利用します") carries its items with it.
-        let is_item = s.clause.level == Level::Item;
-        if !is_item {
-            carrying = by_text;
+        if carrying > 0 {
+            about[i] = true;
+            carrying -= 1;
         }
-        about[i] = by_text || by_heading || (carrying && is_item);
+        if by_text || by_heading {
+            about[i] = true;
+        }
+        // What introduces a list: prose about the item, or a heading about it standing alone.
+        let heading_alone = by_heading && (s.is_heading || (s.starts_article && s.list_like));
+        if (by_text && !is_item) || heading_alone {
+            carrying = LIST_MAX;
+        }
     }
     for (i, _) in triggered {
         about[*i] = true;
