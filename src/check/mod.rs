@@ -216,15 +216,35 @@ pub fn check(clauses: &[Clause], rules: &Rules) -> DocumentCheck {
         doc: first.map(|c| c.doc.clone()).unwrap_or_default(),
         company: first.and_then(|c| c.company.clone()),
         title: first.and_then(|c| c.title.clone()),
-        items: rules
-            .items
-            .iter()
-            .map(|item| check_item(&seen, item, company.as_deref()))
-            .collect(),
+        items: check_items(&seen, rules, company.as_deref()),
     }
 }
 
-fn check_item(seen: &[Seen], item: &Item, company: Option<&str>) -> Finding {
+/// Every item, those a detail leans on (`with`) first; returned in checklist order.
+fn check_items(seen: &[Seen], rules: &Rules, company: Option<&str>) -> Vec<Finding> {
+    let mut findings: Vec<Option<Finding>> = vec![None; rules.items.len()];
+    for dependent in [false, true] {
+        for (i, item) in rules.items.iter().enumerate() {
+            if item.depends() == dependent {
+                let present = |id: &str| {
+                    findings
+                        .iter()
+                        .flatten()
+                        .any(|f| f.item == id && f.status == Status::Present)
+                };
+                findings[i] = Some(check_item(seen, item, company, &present));
+            }
+        }
+    }
+    findings.into_iter().flatten().collect()
+}
+
+fn check_item(
+    seen: &[Seen],
+    item: &Item,
+    company: Option<&str>,
+    present_item: &dyn Fn(&str) -> bool,
+) -> Finding {
     let texts: Vec<String> = seen
         .iter()
         .map(|s| {
@@ -285,8 +305,14 @@ fn check_item(seen: &[Seen], item: &Item, company: Option<&str>) -> Finding {
     }
 
     // Each detail is credited to the first clause about the item that shows it.
-    let mut found = Vec::new();
+    let mut found: Vec<(usize, Found)> = Vec::new();
     for detail in &item.details {
+        // Details of the same name are alternatives.
+        if found.iter().any(|(_, f)| f.detail == detail.name)
+            || detail.with.as_deref().is_some_and(|other| !present_item(other))
+        {
+            continue;
+        }
         if let Some((i, cue)) = about
             .iter()
             .find_map(|&i| detail.cues.find(&texts[i], company).map(|cue| (i, cue)))
@@ -302,6 +328,8 @@ fn check_item(seen: &[Seen], item: &Item, company: Option<&str>) -> Finding {
         }
     }
     let names: Vec<&str> = found.iter().map(|(_, f)| f.detail.as_str()).collect();
+    let mut all_names: Vec<&str> = item.details.iter().map(|d| d.name.as_str()).collect();
+    all_names.dedup();
     let lacking: Vec<&str> = item
         .require
         .iter()
@@ -317,7 +345,7 @@ fn check_item(seen: &[Seen], item: &Item, company: Option<&str>) -> Finding {
     let mut rule = format!(
         "{} of {} details ({shown}); present needs {}",
         names.len(),
-        item.details.len(),
+        all_names.len(),
         item.present_min
     );
     if !item.require.is_empty() {

@@ -111,6 +111,9 @@ pub struct Detail {
     pub name: String,
     /// Cues that show it.
     pub cues: Cues,
+    /// Another item that must be present in the document for these cues to count (a request procedure
+    /// that only says "ask our desk" shows how to ask only where the policy says how to reach the desk).
+    pub with: Option<String>,
 }
 
 /// One checklist item and the rules that decide its status.
@@ -146,6 +149,13 @@ pub struct Item {
     pub details: Vec<Detail>,
 }
 
+impl Item {
+    /// Whether a detail of this item leans on another item's status.
+    pub fn depends(&self) -> bool {
+        self.details.iter().any(|d| d.with.is_some())
+    }
+}
+
 /// An item as the data file writes it.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -178,6 +188,7 @@ struct ItemSpec {
 struct DetailSpec {
     name: String,
     cues: Vec<String>,
+    with: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -213,7 +224,11 @@ impl Rules {
                 .into_iter()
                 .map(|d| {
                     let cues = Cues::compile(&id, &format!("detail {}", d.name), d.cues)?;
-                    Ok(Detail { name: d.name, cues })
+                    Ok(Detail {
+                        name: d.name,
+                        cues,
+                        with: d.with,
+                    })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
             for name in &item.require {
@@ -221,10 +236,12 @@ impl Rules {
                     return Err(format!("item {id}: require names no detail {name:?}"));
                 }
             }
-            if item.present_min == 0 || item.present_min > details.len() {
+            let mut names: Vec<&str> = details.iter().map(|d| d.name.as_str()).collect();
+            names.dedup();
+            if item.present_min == 0 || item.present_min > names.len() {
                 return Err(format!(
                     "item {id}: present_min must be between 1 and its {} details",
-                    details.len()
+                    names.len()
                 ));
             }
             if (item.kind == Kind::Conditional) == item.trigger.is_empty() {
@@ -248,6 +265,16 @@ impl Rules {
                 require: item.require,
                 details,
             });
+        }
+        // A detail may lean on another item, which must not lean on any itself.
+        for item in &items {
+            for other in item.details.iter().filter_map(|d| d.with.as_deref()) {
+                match items.iter().find(|i| i.id == other) {
+                    Some(o) if !o.depends() && o.id != item.id => {}
+                    Some(_) => return Err(format!("item {}: with = {other:?} may not itself use with", item.id)),
+                    None => return Err(format!("item {}: with names no item {other:?}", item.id)),
+                }
+            }
         }
         Ok(Rules { items })
     }
