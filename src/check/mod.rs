@@ -419,12 +419,21 @@ fn about_item(
         if item.exclude.find(text, company).is_some() {
             continue;
         }
-        let by_text = if item.topic.is_empty() {
-            item.details
+        let shown = || {
+            let mut names: Vec<&str> = item
+                .details
                 .iter()
-                .any(|d| d.cues.find(text, company).is_some())
+                .filter(|d| d.cues.find(text, company).is_some())
+                .map(|d| d.name.as_str())
+                .collect();
+            names.dedup();
+            names.len()
+        };
+        let by_text = if item.topic.is_empty() {
+            shown() > 0
         } else {
             item.topic.find(text, company).is_some()
+                || (item.detail_topic_min > 0 && shown() >= item.detail_topic_min)
         };
         let by_heading = item.heading.find(&s.heading, company).is_some();
         if carrying > 0 {

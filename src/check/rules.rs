@@ -133,6 +133,8 @@ pub struct Item {
     pub topic: Cues,
     /// In an article's heading, these make every clause of the article about the item.
     pub heading: Cues,
+    /// A clause showing this many details is about the item even without a topic cue (0: never).
+    pub detail_topic_min: usize,
     /// A clause with one of these is not about the item.
     pub exclude: Cues,
     /// Phrases removed from the text before matching.
@@ -169,6 +171,8 @@ struct ItemSpec {
     topic: Vec<String>,
     #[serde(default)]
     heading: Vec<String>,
+    #[serde(default)]
+    detail_topic_min: usize,
     #[serde(default)]
     exclude: Vec<String>,
     #[serde(default)]
@@ -252,6 +256,7 @@ impl Rules {
             items.push(Item {
                 topic: Cues::compile(&id, "topic", item.topic)?,
                 heading: Cues::compile(&id, "heading", item.heading)?,
+                detail_topic_min: item.detail_topic_min,
                 exclude: Cues::compile(&id, "exclude", item.exclude)?,
                 ignore: Cues::compile(&id, "ignore", item.ignore)?,
                 trigger: Cues::compile(&id, "trigger", item.trigger)?,
