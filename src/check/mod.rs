@@ -7,6 +7,9 @@
 pub mod render;
 pub mod rules;
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use serde::Serialize;
 
 use crate::clause::Clause;
@@ -167,10 +170,12 @@ struct Seen<'c> {
     list_like: bool,
 }
 
-/// Whether a clause reads as a heading or a list entry rather than prose: short, no full stop.
+/// Whether a clause reads as a heading or a list entry rather than prose: short, no full stop (「TEL. 03」
+/// is not one; an English sentence ends before a capital).
 fn reads_as_line(text: &str) -> bool {
+    static SENTENCE_END: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[.!?]\s+[A-Z]").unwrap());
     let text = text.trim();
-    text.chars().count() <= 100 && !text.contains('。') && !text.contains(". ")
+    text.chars().count() <= 100 && !text.contains('。') && !SENTENCE_END.is_match(text)
 }
 
 impl<'c> Seen<'c> {
@@ -182,8 +187,8 @@ impl<'c> Seen<'c> {
                 let previous = &clauses[i - 1];
                 previous.article != clause.article || previous.heading != clause.heading
             };
+            let list_like = reads_as_line(&clause.text);
             let text = normalize(&clause.text);
-            let list_like = reads_as_line(&text);
             let (heading, is_heading) = match (&clause.heading, seen.last()) {
                 (Some(heading), _) => (normalize(heading), false),
                 (None, Some(previous)) if !starts_article => (previous.heading.clone(), false),
