@@ -15,8 +15,8 @@ use serde::Serialize;
 use crate::clause::Clause;
 use crate::segment::Level;
 
-pub use rules::{BUILT_IN, Item, Kind, Rules};
 use rules::normalize;
+pub use rules::{BUILT_IN, Item, Kind, Rules};
 
 /// What a policy says about one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -260,8 +260,8 @@ fn check_item(
             }
         })
         .collect();
-    let finding = |status: Status, rule: String, found: Vec<Found>, evidence: Vec<Evidence>| {
-        Finding {
+    let finding =
+        |status: Status, rule: String, found: Vec<Found>, evidence: Vec<Evidence>| Finding {
             item: item.id.clone(),
             kind: item.kind,
             status,
@@ -269,8 +269,7 @@ fn check_item(
             rule,
             found,
             evidence,
-        }
-    };
+        };
 
     // A conditional item applies only when some sentence states its condition.
     let mut triggered = Vec::new();
@@ -314,7 +313,10 @@ fn check_item(
     for detail in &item.details {
         // Details of the same name are alternatives.
         if found.iter().any(|(_, f)| f.detail == detail.name)
-            || detail.with.as_deref().is_some_and(|other| !present_item(other))
+            || detail
+                .with
+                .as_deref()
+                .is_some_and(|other| !present_item(other))
         {
             continue;
         }

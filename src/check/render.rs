@@ -206,7 +206,11 @@ fn findings_table(
 /// The cues of one item, for `--explain`.
 fn write_cues(out: &mut impl Write, item: &super::Item) -> io::Result<()> {
     let pad = " ".repeat(28);
-    writeln!(out, "{pad}{} / {} ({})", item.name, item.name_en, item.basis)?;
+    writeln!(
+        out,
+        "{pad}{} / {} ({})",
+        item.name, item.name_en, item.basis
+    )?;
     let lists = [
         ("trigger", &item.trigger),
         ("not if", &item.not_trigger),
@@ -217,7 +221,11 @@ fn write_cues(out: &mut impl Write, item: &super::Item) -> io::Result<()> {
     ];
     for (name, cues) in lists {
         if !cues.is_empty() {
-            writeln!(out, "{pad}{name}: {}", cues.written().collect::<Vec<_>>().join(" | "))?;
+            writeln!(
+                out,
+                "{pad}{name}: {}",
+                cues.written().collect::<Vec<_>>().join(" | ")
+            )?;
         }
     }
     for detail in &item.details {

@@ -276,7 +276,12 @@ impl Rules {
             for other in item.details.iter().filter_map(|d| d.with.as_deref()) {
                 match items.iter().find(|i| i.id == other) {
                     Some(o) if !o.depends() && o.id != item.id => {}
-                    Some(_) => return Err(format!("item {}: with = {other:?} may not itself use with", item.id)),
+                    Some(_) => {
+                        return Err(format!(
+                            "item {}: with = {other:?} may not itself use with",
+                            item.id
+                        ));
+                    }
                     None => return Err(format!("item {}: with names no item {other:?}", item.id)),
                 }
             }

@@ -160,18 +160,25 @@ fn passes(clause: &Clause, filters: &FilterArgs) -> bool {
     let date = clause.date.as_deref();
     any(&filters.types, &|t| same(t, &clause.kind))
         && any(&filters.jurisdictions, &|j| {
-            clause
-                .jurisdictions
-                .iter()
-                .any(|c| same(c, j) || c.to_uppercase().starts_with(&format!("{}-", j.to_uppercase())))
+            clause.jurisdictions.iter().any(|c| {
+                same(c, j)
+                    || c.to_uppercase()
+                        .starts_with(&format!("{}-", j.to_uppercase()))
+            })
         })
         && any(&filters.companies, &|c| {
-            clause.company.as_deref().is_some_and(|company| same(company, c))
+            clause
+                .company
+                .as_deref()
+                .is_some_and(|company| same(company, c))
         })
         && any(&filters.langs, &|l| same(l, clause.lang.code()))
         && any(&filters.cites, &|law| {
             clause.cites.iter().any(|cited| {
-                same(cited, law) || cited.to_uppercase().starts_with(&format!("{} ", law.to_uppercase()))
+                same(cited, law)
+                    || cited
+                        .to_uppercase()
+                        .starts_with(&format!("{} ", law.to_uppercase()))
             })
         })
         && filters

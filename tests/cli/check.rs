@@ -107,10 +107,7 @@ fn a_complete_policy_passes_with_evidence_for_every_item() {
             let evidence = finding["evidence"].as_array().unwrap();
             assert!(!evidence.is_empty(), "{finding}");
             let location = evidence[0]["location"].as_str().unwrap();
-            assert!(
-                location.starts_with("complete-privacy.txt:"),
-                "{location}"
-            );
+            assert!(location.starts_with("complete-privacy.txt:"), "{location}");
         }
     }
 }
@@ -141,7 +138,14 @@ fn the_table_names_each_item_its_status_and_where_it_is_said() {
     let text = stdout_of(&out);
     assert!(text.starts_with("heyimg.txt  needs attention"), "{text}");
     assert!(text.contains("第6条 ¶1  heyimg.txt:57-57"), "{text}");
-    for id in ["business", "purposes", "requests", "security", "complaints", "minors"] {
+    for id in [
+        "business",
+        "purposes",
+        "requests",
+        "security",
+        "complaints",
+        "minors",
+    ] {
         assert!(
             text.lines().any(|l| l.trim_start().starts_with(id)),
             "{id} in {text}"
@@ -171,13 +175,11 @@ fn csv_has_one_row_per_document_and_item() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(String::from)
-        .collect();
-    assert_eq!(header[..6], ["doc", "company", "item", "kind", "counts", "status"]);
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header[..6],
+        ["doc", "company", "item", "kind", "counts", "status"]
+    );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 2 * 12);
     let joint = rows
@@ -199,7 +201,10 @@ fn the_summary_is_a_matrix_with_counts_of_documents_missing_each_item() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout_of(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert!(lines[0].starts_with("doc") && lines[0].contains("security"), "{text}");
+    assert!(
+        lines[0].starts_with("doc") && lines[0].contains("security"),
+        "{text}"
+    );
     assert!(lines[1].starts_with("complete-privacy.txt"), "{text}");
     let missing: Vec<&str> = lines[3].split_whitespace().collect();
     // documents missing: business, purposes, requests ... one of the two policies misses requests.
@@ -247,7 +252,10 @@ fn a_folder_walk_checks_only_privacy_policies() {
     let docs = json(&out);
     assert_eq!(docs.as_array().unwrap().len(), 2);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("terms.txt: not a privacy policy"), "{stderr}");
+    assert!(
+        stderr.contains("terms.txt: not a privacy policy"),
+        "{stderr}"
+    );
 }
 
 #[test]
