@@ -96,6 +96,8 @@ pub enum Command {
     Show(ShowArgs),
     /// What the index holds: documents, clauses, facet counts, size, versions.
     Stats(StatsArgs),
+    /// Check privacy policies item by item against what the APPI requires them to make known.
+    Check(Box<CheckArgs>),
 }
 
 /// Flags of `joubun facets`.
@@ -310,6 +312,46 @@ pub struct ParseArgs {
     #[arg(long)]
     pub explain: bool,
     /// Follow symbolic links while walking (loops are detected).
+    #[arg(long)]
+    pub follow: bool,
+}
+
+/// Output formats of `joubun check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Aligned text.
+    Table,
+    /// One JSON value.
+    Json,
+    /// CSV with a header row.
+    Csv,
+    /// Markdown tables.
+    Md,
+}
+
+/// Flags of `joubun check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A policy, or a folder to walk (only documents that read as privacy policies are checked); without
+    /// it, the documents of the index.
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
+    #[command(flatten)]
+    pub location: IndexLocation,
+    /// The output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: CheckFormat,
+    /// A documents × items matrix, with how many documents miss each item.
+    #[arg(long)]
+    pub summary: bool,
+    /// Show the cues behind each item and which ones were found.
+    #[arg(long)]
+    pub explain: bool,
+    /// A checklist file to use instead of the built-in one (same format as src/rules/check.toml).
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Follow symbolic links while walking PATH.
     #[arg(long)]
     pub follow: bool,
 }

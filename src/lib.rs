@@ -4,6 +4,7 @@
 
 pub mod allocator;
 pub mod analysis;
+pub mod check;
 pub mod classify;
 pub mod clause;
 pub mod cli;

@@ -1,6 +1,7 @@
 //! One thin module per subcommand, each turning parsed flags into calls on the core modules.
 
 mod analyze;
+mod check;
 mod export;
 mod facets;
 mod index;
@@ -46,8 +47,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Facets(args) => Some(args.location.index.clone()),
         Command::Show(args) => Some(args.location.index.clone()),
         Command::Stats(args) => Some(args.location.index.clone()),
+        Command::Check(args) if args.path.is_none() => Some(args.location.index.clone()),
         // Indexing checks the index it opens itself (a panic there is a bug, not damage).
-        Command::Index(_) | Command::Analyze(_) | Command::Parse(_) => None,
+        Command::Index(_) | Command::Analyze(_) | Command::Parse(_) | Command::Check(_) => None,
     };
     let result = match index {
         Some(index) => reading(&index, || dispatch(cli)),
@@ -98,6 +100,7 @@ fn dispatch(cli: Cli) -> Result<Outcome> {
         Command::Facets(args) => facets::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Stats(args) => stats::run(&args),
+        Command::Check(args) => check::run(&args),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Integration tests: each drives the real `joubun` binary, in a temp dir of its own where it needs files.
 
 mod analyze;
+mod check;
 mod facts;
 mod golden;
 mod parse;

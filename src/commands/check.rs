@@ -1,0 +1,192 @@
+//! `joubun check`: each privacy policy, item by item, against what the APPI requires it to make known.
+//!
+//! Documents come parsed on the fly from PATH (like `joubun parse`) or from the index; the filters choose
+//! documents (a document is checked when any of its clauses passes them). Exits like a linter: 0 when every
+//! applicable item is present, 1 when any is weak or missing, 2 on error.
+
+use std::io::Write;
+use std::path::Path;
+
+use crate::check::render::{self, Format};
+use crate::check::{self, BUILT_IN, DocumentCheck, Rules};
+use crate::clause::{Clause, CorpusConfig, parse};
+use crate::cli::{CheckArgs, CheckFormat, FilterArgs};
+use crate::corpus::{self, WalkOptions};
+use crate::error::{Error, Result};
+use crate::query::Search;
+
+use super::search::open_search;
+use super::{Outcome, stdout};
+
+/// Runs `joubun check`.
+pub fn run(args: &CheckArgs) -> Result<Outcome> {
+    let custom;
+    let rules: &Rules = match &args.rules {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+            custom = Rules::from_toml(&text)
+                .map_err(|e| Error::Input(format!("{}: {e}", path.display())))?;
+            &custom
+        }
+        None => &BUILT_IN,
+    };
+    let (documents, unread) = match &args.path {
+        Some(path) => from_files(path, args)?,
+        None => (from_index(args)?, 0),
+    };
+    let checks: Vec<DocumentCheck> = documents
+        .iter()
+        .map(|clauses| check::check(clauses, rules))
+        .collect();
+    let format = match args.format {
+        CheckFormat::Table => Format::Table,
+        CheckFormat::Json => Format::Json,
+        CheckFormat::Csv => Format::Csv,
+        CheckFormat::Md => Format::Md,
+    };
+    let mut out = stdout();
+    if args.summary {
+        render::summary(&mut out, &checks, rules, format)?;
+    } else {
+        render::findings(&mut out, &checks, rules, format, args.explain)?;
+    }
+    out.flush()?;
+    if unread > 0 {
+        return Err(Error::Input(format!(
+            "{unread} file(s) could not be read (listed above) and were not checked"
+        )));
+    }
+    if checks.is_empty() {
+        return Err(Error::Input(
+            "no privacy policy matches the filters".to_string(),
+        ));
+    }
+    // Exit 1, as a linter that found problems, when any counted item is weak or missing.
+    Ok(if checks.iter().any(DocumentCheck::fails) {
+        Outcome::NothingFound
+    } else {
+        Outcome::Success
+    })
+}
+
+/// The documents under `path`, parsed, with how many files could not be read (reported on stderr). A
+/// folder's documents that do not read as privacy policies are passed over; a file named is always checked.
+fn from_files(path: &Path, args: &CheckArgs) -> Result<(Vec<Vec<Clause>>, usize)> {
+    if !path.exists() {
+        return Err(Error::Input(format!(
+            "{}: no such file or folder",
+            path.display()
+        )));
+    }
+    let root = if path.is_dir() {
+        path.to_path_buf()
+    } else {
+        path.parent().map(Path::to_path_buf).unwrap_or_default()
+    };
+    let config = CorpusConfig::load(&root).map_err(Error::Input)?;
+    let (files, skipped) = corpus::walk(
+        path,
+        WalkOptions {
+            follow_links: args.follow,
+        },
+    );
+    let mut unread = skipped.len();
+    for skip in &skipped {
+        eprintln!("joubun: skipped {}: {}", skip.path.display(), skip.reason);
+    }
+    let mut documents = Vec::new();
+    for file in &files {
+        let source = match corpus::read(file, &root) {
+            Ok(source) => source,
+            Err(skip) => {
+                eprintln!("joubun: skipped {}: {}", skip.path.display(), skip.reason);
+                unread += 1;
+                continue;
+            }
+        };
+        let mut clauses = Vec::new();
+        let problems = parse(&source, config.files.get(&source.rel_path), |clause, _| {
+            clauses.push(clause)
+        });
+        for problem in problems {
+            eprintln!("joubun: {}: {problem} (skipped)", file.display());
+        }
+        if clauses.is_empty() || !clauses.iter().any(|c| passes(c, &args.filters)) {
+            continue;
+        }
+        if path.is_dir() && !check::is_privacy_policy(&clauses) {
+            eprintln!(
+                "joubun: {}: not a privacy policy, not checked (name the file to check it)",
+                file.display()
+            );
+            continue;
+        }
+        documents.push(clauses);
+    }
+    if files.is_empty() && skipped.is_empty() {
+        return Err(Error::Input(format!(
+            "{}: no documents (.txt .md .markdown .html .htm) found",
+            path.display()
+        )));
+    }
+    Ok((documents, unread))
+}
+
+/// The documents of the index that have a clause passing the filters, each whole, in path order.
+fn from_index(args: &CheckArgs) -> Result<Vec<Vec<Clause>>> {
+    let (index, search) = open_search(&args.location, None, &args.filters)?;
+    let mut docs = std::collections::BTreeSet::new();
+    search.each_match(&index, |hit| {
+        docs.insert(hit.clause.doc);
+        Ok(())
+    })?;
+    let mut documents = Vec::new();
+    for doc in docs {
+        let clauses = Search::document(&index, &doc)?;
+        if check::is_privacy_policy(&clauses) {
+            documents.push(clauses);
+        }
+    }
+    Ok(documents)
+}
+
+/// Whether a clause parsed on the fly passes the filter flags, as the index would filter it.
+fn passes(clause: &Clause, filters: &FilterArgs) -> bool {
+    let any = |values: &[String], test: &dyn Fn(&str) -> bool| {
+        values.is_empty() || values.iter().any(|v| test(v))
+    };
+    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let date = clause.date.as_deref();
+    any(&filters.types, &|t| same(t, &clause.kind))
+        && any(&filters.jurisdictions, &|j| {
+            clause.jurisdictions.iter().any(|c| {
+                same(c, j)
+                    || c.to_uppercase()
+                        .starts_with(&format!("{}-", j.to_uppercase()))
+            })
+        })
+        && any(&filters.companies, &|c| {
+            clause
+                .company
+                .as_deref()
+                .is_some_and(|company| same(company, c))
+        })
+        && any(&filters.langs, &|l| same(l, clause.lang.code()))
+        && any(&filters.cites, &|law| {
+            clause.cites.iter().any(|cited| {
+                same(cited, law)
+                    || cited
+                        .to_uppercase()
+                        .starts_with(&format!("{} ", law.to_uppercase()))
+            })
+        })
+        && filters
+            .since
+            .as_deref()
+            .is_none_or(|since| date.is_some_and(|d| d >= since))
+        && filters
+            .until
+            .as_deref()
+            .is_none_or(|until| date.is_some_and(|d| d <= until))
+}
