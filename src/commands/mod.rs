@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// How a command that did not fail ended, mapped to an exit status like grep's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,7 +36,7 @@ impl Outcome {
 
 /// Runs the command `cli` names.
 pub fn run(cli: Cli) -> Result<Outcome> {
-    let result = match cli.command {
+    match cli.command {
         Command::Analyze(args) => analyze::run(&args),
         Command::Parse(args) => parse::run(&args),
         Command::Index(args) => index::run(&args),
@@ -45,11 +45,6 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         Command::Facets(args) => facets::run(&args),
         Command::Show(args) => show::run(&args),
         Command::Stats(args) => stats::run(&args),
-    };
-    // A reader that stops early (`| head`) is not an error, as in ripgrep.
-    match result {
-        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
-        other => other,
     }
 }
 

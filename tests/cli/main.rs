@@ -4,4 +4,5 @@ mod analyze;
 mod parse;
 mod robust;
 mod search;
+mod surface;
 mod util;

@@ -9,7 +9,7 @@ use predicates::prelude::*;
 use crate::util::{corpus, index_into, joubun, json_lines, succeed};
 
 /// A corpus of `n` copies of the bundled policies, big enough for an index run to take a while.
-fn big_corpus(dir: &Path, n: usize) -> std::path::PathBuf {
+pub fn big_corpus(dir: &Path, n: usize) -> std::path::PathBuf {
     let out = dir.join("corpus");
     std::fs::create_dir_all(&out).unwrap();
     let docs: Vec<_> = std::fs::read_dir(corpus())

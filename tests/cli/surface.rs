@@ -1,0 +1,338 @@
+//! The command-line surface under careless or hostile use: paging flags, export targets, closed pipes,
+//! bad dates.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use predicates::prelude::*;
+
+use crate::robust::big_corpus;
+use crate::util::{corpus, index_into, joubun, succeed};
+
+/// An index of the bundled corpus in a temp dir of its own.
+fn bundled() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    index_into(corpus(), &index);
+    (dir, index)
+}
+
+#[test]
+fn paging_flags_beyond_their_bounds_are_refused_not_run() {
+    let (_dir, index) = bundled();
+    for (flag, value) in [
+        ("--limit", "18446744073709551615"),
+        ("--limit", "100000000000"),
+        ("--limit", "10001"),
+        ("--offset", "1000000000000"),
+        ("--offset", "100001"),
+        ("--offset", "-1"),
+    ] {
+        for by in [&[][..], &["--by", "article"][..]] {
+            joubun()
+                .args(["search", "個人情報", &format!("{flag}={value}")])
+                .args(by)
+                .arg("--index")
+                .arg(&index)
+                .assert()
+                .code(2)
+                .stderr(
+                    predicate::str::contains(flag).and(predicate::str::contains("panicked").not()),
+                );
+        }
+    }
+    // The largest accepted page runs, and says how many match.
+    for by in [&[][..], &["--by", "article"][..]] {
+        joubun()
+            .args([
+                "search",
+                "個人情報",
+                "--limit",
+                "10000",
+                "--offset",
+                "100000",
+            ])
+            .args(by)
+            .arg("--index")
+            .arg(&index)
+            .assert()
+            .code(0)
+            .stdout(predicate::str::contains("clauses match"));
+    }
+}
+
+#[test]
+fn impossible_dates_are_refused() {
+    let (_dir, index) = bundled();
+    for flag in ["--since", "--until"] {
+        for day in ["2024-13-45", "2023-02-29", "2024-04-31", "yesterday"] {
+            joubun()
+                .args(["search", "個人情報", flag, day, "--index"])
+                .arg(&index)
+                .assert()
+                .code(2)
+                .stderr(predicate::str::contains("is not a calendar day"));
+        }
+    }
+    succeed(
+        joubun()
+            .args(["search", "個人情報", "--since", "2024-02-29", "--index"])
+            .arg(&index),
+    );
+}
+
+/// Runs `cmd` with its standard output read by `head -c 1`, which exits at once, and returns
+/// joubun's exit status and stderr.
+fn into_a_closed_pipe(cmd: &mut Command) -> (Option<i32>, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pipe = child.stdout.take().unwrap();
+    // `head` reads one byte and exits, closing the pipe while joubun still writes.
+    let head = Command::new("head")
+        .args(["-c", "1"])
+        .stdin(pipe)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(head.success());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    // Enough output to outlast the pipe's buffer.
+    let corpus = big_corpus(dir.path(), 60);
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    let runs: [&[&str]; 5] = [
+        &["export", "--format", "jsonl"],
+        &["export", "--format", "csv", "-o", "-"],
+        &["search", "当社", "--limit", "10000"],
+        &["search", "当社", "--limit", "10000", "--json"],
+        &["search", "当社", "--limit", "100", "--by", "article"],
+    ];
+    for args in runs {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_joubun"));
+        cmd.args(args).arg("--index").arg(&index);
+        let (code, stderr) = into_a_closed_pipe(&mut cmd);
+        assert_eq!(code, Some(0), "{args:?}: {stderr}");
+        assert_eq!(stderr, "", "{args:?} is quiet");
+    }
+}
+
+#[test]
+fn dash_means_standard_output() {
+    let (dir, index) = bundled();
+    let out = succeed(
+        joubun()
+            .current_dir(dir.path())
+            .args(["export", "--format", "jsonl", "-o", "-", "--index"])
+            .arg(&index),
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 239);
+    assert!(!dir.path().join("-").exists(), "no file named -");
+}
+
+#[test]
+fn json_exports_refuse_a_byte_order_mark() {
+    let (dir, index) = bundled();
+    for format in ["json", "jsonl"] {
+        let target = dir.path().join(format!("out.{format}"));
+        joubun()
+            .args(["export", "--bom", "--format", format, "-o"])
+            .arg(&target)
+            .arg("--index")
+            .arg(&index)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("byte-order mark"));
+        assert!(!target.exists());
+    }
+    let csv = dir.path().join("out.csv");
+    succeed(
+        joubun()
+            .args(["export", "--bom", "--format", "csv", "-o"])
+            .arg(&csv)
+            .arg("--index")
+            .arg(&index),
+    );
+    assert!(
+        std::fs::read(&csv)
+            .unwrap()
+            .starts_with("\u{feff}id,".as_bytes())
+    );
+}
+
+/// Runs `joubun export` to `target` with `extra` flags.
+fn export_to(index: &Path, target: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    joubun()
+        .args(["export", "--format", "csv", "-o"])
+        .arg(target)
+        .args(extra)
+        .arg("--index")
+        .arg(index)
+        .assert()
+}
+
+#[test]
+fn exports_replace_only_regular_files() {
+    let (dir, index) = bundled();
+    // A FIFO (and a device, where one can be made here) is never replaced, even with --force.
+    let fifo = dir.path().join("fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut specials = vec![fifo];
+    let device = dir.path().join("null");
+    let made_device = Command::new("mknod")
+        .arg(&device)
+        .args(["c", "1", "3"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if made_device {
+        specials.push(device);
+    }
+    let link_to_fifo = dir.path().join("link-to-fifo");
+    std::os::unix::fs::symlink(&specials[0], &link_to_fifo).unwrap();
+    specials.push(link_to_fifo);
+    specials.push(dir.path().join("a-folder"));
+    std::fs::create_dir(specials.last().unwrap()).unwrap();
+    for special in &specials {
+        let kind = std::fs::symlink_metadata(special).unwrap().file_type();
+        export_to(&index, special, &["--force"]).code(2).stderr(
+            predicate::str::contains("not a regular file")
+                .and(predicate::str::contains("--force").not()),
+        );
+        assert_eq!(
+            std::fs::symlink_metadata(special).unwrap().file_type(),
+            kind,
+            "{special:?} kept"
+        );
+    }
+
+    // A dangling symbolic link is replaced only with --force.
+    let dangling = dir.path().join("dangling.csv");
+    std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+    export_to(&index, &dangling, &[])
+        .code(2)
+        .stderr(predicate::str::contains("symbolic link"));
+    assert!(
+        std::fs::symlink_metadata(&dangling)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    export_to(&index, &dangling, &["--force"]).code(0);
+    assert!(std::fs::symlink_metadata(&dangling).unwrap().is_file());
+
+    // A regular file: refused without --force, replaced with it.
+    let existing = dir.path().join("existing.csv");
+    std::fs::write(&existing, "precious").unwrap();
+    export_to(&index, &existing, &[]).code(2);
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "precious");
+    export_to(&index, &existing, &["--force"]).code(0);
+    assert!(
+        std::fs::read_to_string(&existing)
+            .unwrap()
+            .starts_with("id,")
+    );
+}
+
+#[test]
+fn a_file_that_appears_during_an_export_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = big_corpus(dir.path(), 100);
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let target = out.join("out.csv");
+    for force in [false, true] {
+        let _ = std::fs::remove_file(&target);
+        let export = Command::new(env!("CARGO_BIN_EXE_joubun"))
+            .args(["export", "--format", "csv", "-o"])
+            .arg(&target)
+            .args(force.then_some("--force"))
+            .arg("--index")
+            .arg(&index)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Stop it once it writes (its temporary file exists), put a file in its place, and let it go on.
+        let started = Instant::now();
+        while std::fs::read_dir(&out).unwrap().count() == 0 {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "the export never started writing"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let pid = export.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-STOP", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        std::fs::write(&target, "written by someone else").unwrap();
+        assert!(
+            Command::new("kill")
+                .args(["-CONT", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let done = export.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&done.stderr);
+        assert_eq!(done.status.code(), Some(2), "force {force}: {stderr}");
+        assert!(stderr.contains("appeared while the export ran"), "{stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&target).unwrap(),
+            "written by someone else"
+        );
+        assert_eq!(
+            std::fs::read_dir(&out).unwrap().count(),
+            1,
+            "no temporary left behind"
+        );
+    }
+}
+
+#[test]
+fn an_export_into_the_corpus_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(
+        crate::util::corpus().join("lnsoft.txt"),
+        corpus.join("lnsoft.txt"),
+    )
+    .unwrap();
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    for name in ["again.jsonl", "memo.md"] {
+        export_to(&index, &corpus.join(name), &[])
+            .code(2)
+            .stderr(predicate::str::contains("inside the corpus folder"));
+        assert!(!corpus.join(name).exists());
+    }
+    // A CSV beside the documents is never read as one; it may go there.
+    export_to(&index, &corpus.join("table.csv"), &[]).code(0);
+    let again = index_into(&corpus, &index);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("1 unchanged"));
+}
