@@ -620,7 +620,8 @@ fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
     );
     assert_eq!(hits[0]["line_start"], 1);
     let (hits, _) = search(&index, &["heading:cookies"]);
-    assert_eq!(hits[0]["id"], "opp#7");
+    // A given id names the clause within its file: it cannot collide with another document's.
+    assert_eq!(hits[0]["id"], "clauses.jsonl#opp#7");
     // Fingerprinted while streamed the first time, before reading the next: the two must agree.
     let again = || String::from_utf8(index_into(&corpus, &index).stderr).unwrap();
     let stderr = again();

@@ -336,3 +336,174 @@ fn an_export_into_the_corpus_folder_is_refused() {
     let again = index_into(&corpus, &index);
     assert!(String::from_utf8_lossy(&again.stderr).contains("1 unchanged"));
 }
+
+/// Every clause id of `corpus` as `parse --json` gives them.
+fn parsed_ids(corpus: &Path) -> Vec<String> {
+    let out = succeed(joubun().args(["parse", "--json"]).arg(corpus));
+    crate::util::json_lines(&out)
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn clause_ids_are_unique_whatever_the_file_names_and_given_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let policy = std::fs::read_to_string(crate::util::corpus().join("lnsoft.txt")).unwrap();
+    for name in [
+        "a b.txt",
+        "a#b.txt",
+        "a_b.txt",
+        "x.txt",
+        "x.md",
+        "lnsoft.txt",
+    ] {
+        std::fs::write(corpus.join(name), &policy).unwrap();
+    }
+    // JSON lines claiming another document's id, the same id twice, an empty id, and ids like the
+    // numbers given to lines without one.
+    let lines = [
+        r#"{"id":"lnsoft#12.2","text":"当社は個人情報を第三者に提供しません。"}"#,
+        r#"{"id":"dup","text":"一つ目。"}"#,
+        r#"{"id":"dup","text":"二つ目。"}"#,
+        r#"{"id":"","text":"空の id。"}"#,
+        r#"{"text":"id のない行。"}"#,
+        r#"{"id":"5","text":"五行目を名乗る。"}"#,
+    ];
+    std::fs::write(corpus.join("claims.jsonl"), lines.join("\n")).unwrap();
+    let ids = parsed_ids(&corpus);
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "duplicates among {ids:?}");
+    assert!(
+        ids.contains(&"lnsoft#12.2".to_string()),
+        "the common case stays readable"
+    );
+    // The same ids from the index, and each found by `show` as the clause of its own document.
+    let index = dir.path().join("index");
+    index_into(&corpus, &index);
+    for (id, doc) in [
+        ("lnsoft#12.2", "lnsoft.txt"),
+        ("a b#12.2", "a b.txt"),
+        ("x.md#12.2", "x.md"),
+    ] {
+        let out = succeed(joubun().args(["show", "--json", id, "--index"]).arg(&index));
+        let shown = crate::util::json_lines(&out);
+        assert_eq!(shown.len(), 1, "{id}");
+        assert_eq!(shown[0]["doc"], doc, "{id}");
+    }
+    let indexed = {
+        let out = succeed(
+            joubun()
+                .args(["export", "--format", "jsonl", "--index"])
+                .arg(&index),
+        );
+        let mut ids: Vec<String> = crate::util::json_lines(&out)
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut parsed = ids.clone();
+    parsed.sort();
+    assert_eq!(indexed, parsed);
+    // Stable: the same again, and unchanged when another file comes.
+    std::fs::write(corpus.join("later.txt"), &policy).unwrap();
+    let again = parsed_ids(&corpus);
+    assert!(ids.iter().all(|id| again.contains(id)));
+}
+
+/// The peak memory the index summary states, in MB.
+fn peak_mb(summary: &str) -> u64 {
+    let at = summary.find(" MB)").expect("a peak in the summary");
+    summary[..at]
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn one_long_line_is_indexed_whole_in_pieces_with_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    std::fs::create_dir(&corpus).unwrap();
+    let policy = std::fs::read_to_string(crate::util::corpus().join("lnsoft.txt"))
+        .unwrap()
+        .replace('\n', "");
+    let line = policy.repeat(8_000_000 / policy.len() + 1);
+    std::fs::write(corpus.join("long.txt"), &line).unwrap();
+    let index = dir.path().join("index");
+    let out = index_into(&corpus, &index);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    let summary = stderr
+        .lines()
+        .find(|l| l.starts_with("joubun: indexed"))
+        .unwrap();
+    // Before: about 110 bytes a byte, 1.2 GB for a 10 MB line.
+    assert!(peak_mb(summary) < 300, "{summary}");
+    // Nothing lost: the pieces, in order, are the line.
+    let out = succeed(
+        joubun()
+            .args(["export", "--format", "jsonl", "--index"])
+            .arg(&index),
+    );
+    let mut pieces: Vec<(usize, String, String)> = crate::util::json_lines(&out)
+        .iter()
+        .map(|c| {
+            let id = c["id"].as_str().unwrap().to_string();
+            let n = id.rsplit_once('/').map_or(1, |(_, n)| n.parse().unwrap());
+            (n, id, c["text"].as_str().unwrap().to_string())
+        })
+        .collect();
+    pieces.sort();
+    assert!(pieces.len() > 100, "{} pieces", pieces.len());
+    assert!(pieces.iter().all(|(_, _, text)| text.len() <= 32 * 1024));
+    assert_eq!(
+        pieces
+            .iter()
+            .map(|(_, _, t)| t.as_str())
+            .collect::<String>(),
+        line
+    );
+    // The first piece keeps the clause's id; the next ones follow it.
+    assert!(pieces[0].1.starts_with("long#"), "{}", pieces[0].1);
+    assert_eq!(pieces[1].1, format!("{}/2", pieces[0].1));
+}
+
+#[test]
+fn analyze_streams_a_long_input_in_bounded_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = std::fs::read_to_string(crate::util::corpus().join("lnsoft.txt")).unwrap();
+    let input = dir.path().join("input.txt");
+    let text = policy.repeat(4_000_000 / policy.len() + 1);
+    std::fs::write(&input, &text).unwrap();
+    let whole = Command::new("/usr/bin/time")
+        .args(["-f", "peak %M KB"])
+        .arg(env!("CARGO_BIN_EXE_joubun"))
+        .args(["analyze", "-a", "cjk_bigram"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output();
+    let Ok(out) = whole else {
+        return eprintln!("no /usr/bin/time here: peak memory not measured");
+    };
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let kb: u64 = stderr
+        .rsplit("peak ")
+        .next()
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    // Before: about 90 bytes a byte held at once (4.4 GB for 50 MB).
+    assert!(kb < 150_000, "peak {kb} KB for {} bytes", text.len());
+    // Offsets run on across pieces: the last term ends near the end of the input.
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last = stdout.lines().last().unwrap();
+    let end: usize = last.rsplit("..").next().unwrap().parse().unwrap();
+    assert!(end + 16 >= text.len(), "{last}");
+    assert_eq!(&text[end - 6..end], last.split('\t').nth(1).unwrap());
+}
