@@ -12,6 +12,7 @@ pub mod corpus;
 pub mod error;
 pub mod furniture;
 pub mod index;
+pub mod lock;
 pub mod query;
 pub mod segment;
 pub mod text;

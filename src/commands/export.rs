@@ -342,7 +342,7 @@ fn remove_stale_temporaries(path: &Path, name: &str) {
             .strip_prefix(&prefix)
             .and_then(|rest| rest.strip_suffix(".tmp"))
             .and_then(|p| p.parse().ok());
-        if pid.is_some_and(|pid| !crate::index::process_alive(pid)) {
+        if pid.is_some_and(|pid| !crate::lock::process_alive(pid)) {
             let _ = fs::remove_file(entry.path());
         }
     }
