@@ -507,3 +507,32 @@ fn analyze_streams_a_long_input_in_bounded_memory() {
     assert!(end + 16 >= text.len(), "{last}");
     assert_eq!(&text[end - 6..end], last.split('\t').nth(1).unwrap());
 }
+
+#[test]
+fn symbolic_links_in_a_corpus_are_reported_not_silently_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(outside.join("folder")).unwrap();
+    std::fs::create_dir(&corpus).unwrap();
+    std::fs::copy(crate::util::corpus().join("lnsoft.txt"), corpus.join("lnsoft.txt")).unwrap();
+    std::fs::copy(crate::util::corpus().join("livals.txt"), outside.join("livals.txt")).unwrap();
+    let links = [
+        ("linked.txt", outside.join("livals.txt")),
+        ("again.txt", corpus.join("lnsoft.txt")),
+        ("folder", outside.join("folder")),
+        ("dangling.md", dir.path().join("nowhere")),
+    ];
+    for (name, target) in &links {
+        std::os::unix::fs::symlink(target, corpus.join(name)).unwrap();
+    }
+    let out = index_into(&corpus, dir.path().join("index"));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    for (name, _) in &links {
+        assert!(
+            stderr.contains(&format!("{name}: symbolic link, not followed")),
+            "{name}: {stderr}"
+        );
+    }
+    assert!(stderr.contains("indexed 1 files") && stderr.contains("4 skipped"), "{stderr}");
+}
