@@ -342,7 +342,8 @@ fn remove_stale_temporaries(path: &Path, name: &str) {
             .strip_prefix(&prefix)
             .and_then(|rest| rest.strip_suffix(".tmp"))
             .and_then(|p| p.parse().ok());
-        if pid.is_some_and(|pid| !crate::lock::process_alive(pid)) {
+        // One with this process's own pid was left by an earlier process that had the same pid.
+        if pid.is_some_and(|pid| pid == std::process::id() || !crate::lock::process_alive(pid)) {
             let _ = fs::remove_file(entry.path());
         }
     }

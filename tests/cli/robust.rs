@@ -267,7 +267,14 @@ fn a_hostile_corpus_is_indexed_and_every_skip_reported_once() {
         .lines()
         .filter(|l| l.starts_with("joubun: skipped"))
         .collect();
-    assert_eq!(skipped.len(), 2 + usize::from(unreadable), "{stderr}");
+    // binary.txt, invalid.txt and the link `loop` (not followed, and said so).
+    assert_eq!(skipped.len(), 3 + usize::from(unreadable), "{stderr}");
+    assert!(
+        skipped
+            .iter()
+            .any(|l| l.contains("loop") && l.contains("symbolic link, not followed")),
+        "{stderr}"
+    );
     if unreadable {
         assert!(
             skipped

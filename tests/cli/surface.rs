@@ -515,8 +515,16 @@ fn symbolic_links_in_a_corpus_are_reported_not_silently_dropped() {
     let outside = dir.path().join("outside");
     std::fs::create_dir_all(outside.join("folder")).unwrap();
     std::fs::create_dir(&corpus).unwrap();
-    std::fs::copy(crate::util::corpus().join("lnsoft.txt"), corpus.join("lnsoft.txt")).unwrap();
-    std::fs::copy(crate::util::corpus().join("livals.txt"), outside.join("livals.txt")).unwrap();
+    std::fs::copy(
+        crate::util::corpus().join("lnsoft.txt"),
+        corpus.join("lnsoft.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        crate::util::corpus().join("livals.txt"),
+        outside.join("livals.txt"),
+    )
+    .unwrap();
     let links = [
         ("linked.txt", outside.join("livals.txt")),
         ("again.txt", corpus.join("lnsoft.txt")),
@@ -534,5 +542,8 @@ fn symbolic_links_in_a_corpus_are_reported_not_silently_dropped() {
             "{name}: {stderr}"
         );
     }
-    assert!(stderr.contains("indexed 1 files") && stderr.contains("4 skipped"), "{stderr}");
+    assert!(
+        stderr.contains("indexed 1 files") && stderr.contains("4 skipped"),
+        "{stderr}"
+    );
 }
