@@ -3,7 +3,9 @@
 //! `parse_document` runs the parse half of the pipeline for one decoded document: segment, then label
 //! each segment with the document's company, jurisdictions and date and its own language, cites and type.
 
-use std::collections::{HashMap, HashSet};
+mod id;
+
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::classify::{self, Decided, DocumentReader, Lang};
 use crate::corpus::SourceDoc;
 use crate::segment::{self, Level};
+use crate::text::{PIECE_BYTES, pieces};
+
+pub use id::DocIds;
 
 /// Bumped whenever segmentation or classification (`src/rules/`, `classify.rs`) would make other
 /// clauses from the same file: an index made under other rules re-reads every file once.
@@ -19,7 +24,7 @@ pub const RULES_VERSION: u32 = 2;
 /// One clause and its facts; the field names are the JSON every command reads and writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Clause {
-    /// Stable and readable: `lnsoft#12.2` (document stem, article, paragraph, item).
+    /// Unique, stable and readable: `lnsoft#12.2` (document, article, paragraph, item; see `clause/id.rs`).
     pub id: String,
     /// The document's path relative to the corpus root.
     pub doc: String,
@@ -225,10 +230,7 @@ pub fn parse_jsonl(
     facts: Option<&FileFacts>,
     mut emit: impl FnMut(Clause, Explanation),
 ) -> Vec<String> {
-    let stem = Path::new(rel_path)
-        .with_extension("")
-        .to_string_lossy()
-        .replace(['#', ' '], "_");
+    let mut ids = DocIds::new(rel_path);
     let mut problems = Vec::new();
     for (i, line) in lines.into_iter().enumerate() {
         let number = i + 1;
@@ -285,8 +287,10 @@ pub fn parse_jsonl(
                 classify::clause_types(article.as_ref(), &given.text)
             }
         };
+        // A given id is the clause's place in this file: it cannot claim another document's.
+        let place = given.id.filter(|id| !id.is_empty());
         let clause = Clause {
-            id: given.id.unwrap_or_else(|| format!("{stem}#{number}")),
+            id: ids.make(place.as_deref().unwrap_or(&number.to_string())),
             doc: given.doc.unwrap_or_else(|| rel_path.to_string()),
             company: given
                 .company
@@ -313,7 +317,7 @@ pub fn parse_jsonl(
             company_cue: "given".to_string(),
             date_cue: String::new(),
         };
-        emit(clause, explanation);
+        emit_in_pieces(clause, explanation, &mut ids, &mut emit);
     }
     problems
 }
@@ -364,10 +368,7 @@ pub fn parse_document(
         .map_or("no company found".to_string(), |c| c.cue.clone());
     let date_cue = date.as_ref().map_or(String::new(), |d| d.cue.clone());
 
-    let stem = Path::new(&source.rel_path)
-        .with_extension("")
-        .to_string_lossy()
-        .replace(['#', ' '], "_");
+    let mut ids = DocIds::new(&source.rel_path);
     // How often each article id part has been used, so repeated numbering still gives unique ids.
     let mut article_ids: HashMap<String, usize> = HashMap::new();
     let mut previous_lang = read.lang;
@@ -399,18 +400,11 @@ pub fn parse_document(
         if *uses > 1 {
             part = format!("{part}~{uses}");
         }
-        let mut clause_ids = HashSet::new();
         for (seg, lang) in article.into_iter().zip(langs) {
-            let mut id = if seg.key.is_empty() {
-                format!("{stem}#{part}")
-            } else {
-                format!("{stem}#{part}.{}", seg.key)
+            let id = match seg.key.is_empty() {
+                true => ids.make(&part),
+                false => ids.make(&format!("{part}.{}", seg.key)),
             };
-            let mut n = 1;
-            while !clause_ids.insert(id.clone()) {
-                n += 1;
-                id = format!("{stem}#{part}.{}~{n}", seg.key);
-            }
             // The preamble is not about one thing: each of its clauses is typed by its own text.
             let kind =
                 classify::clause_types(seg.article.as_ref().map(|_| &article_type), &seg.text);
@@ -440,7 +434,40 @@ pub fn parse_document(
                 line_end: seg.line_end,
                 text: seg.text,
             };
-            emit(clause, explanation);
+            emit_in_pieces(clause, explanation, &mut ids, &mut emit);
         }
     });
+}
+
+/// Emits `clause`, or, when its text is over [`PIECE_BYTES`], its consecutive pieces cut at sentence
+/// ends: each piece keeps the clause's facts and label, the first its id and the rest `id/2`, `id/3`…,
+/// so that no text is lost and no clause costs more than a piece's memory to analyse and index.
+fn emit_in_pieces(
+    mut clause: Clause,
+    explanation: Explanation,
+    ids: &mut DocIds,
+    emit: &mut impl FnMut(Clause, Explanation),
+) {
+    if clause.text.len() <= PIECE_BYTES {
+        return emit(clause, explanation);
+    }
+    // Taken out, so that each piece copies the clause's facts and not its whole text.
+    let whole = std::mem::take(&mut clause.text);
+    let mut line = clause.line_start;
+    for (n, range) in pieces(&whole, PIECE_BYTES).enumerate() {
+        let text = &whole[range];
+        let breaks = text.matches('\n').count();
+        let piece = Clause {
+            id: match n {
+                0 => clause.id.clone(),
+                _ => ids.piece(&clause.id, n + 1),
+            },
+            line_start: line.min(clause.line_end),
+            line_end: (line + breaks).min(clause.line_end),
+            text: text.to_string(),
+            ..clause.clone()
+        };
+        line += breaks;
+        emit(piece, explanation.clone());
+    }
 }

@@ -171,10 +171,10 @@ pub struct ExportArgs {
     /// The format to write.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
-    /// The file to write (standard output when absent).
+    /// The file to write (standard output when absent or `-`); only a regular file is ever replaced.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly.
+    /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly (CSV and Markdown only).
     #[arg(long)]
     pub bom: bool,
     /// Replace the output file if it exists.
@@ -229,10 +229,10 @@ pub struct FilterArgs {
     #[arg(long = "cites", value_name = "LAW")]
     pub cites: Vec<String>,
     /// Policies dated on or after this day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = calendar_day)]
     pub since: Option<String>,
     /// Policies dated on or before this day (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = calendar_day)]
     pub until: Option<String>,
 }
 
@@ -247,11 +247,11 @@ pub struct SearchArgs {
     pub filters: FilterArgs,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// How many hits to show.
-    #[arg(long, short = 'n', default_value_t = 10)]
+    /// How many hits to show (at most 10000; `joubun export` lists every match).
+    #[arg(long, short = 'n', default_value_t = 10, value_parser = page_limit)]
     pub limit: usize,
-    /// How many hits to skip first.
-    #[arg(long, default_value_t = 0)]
+    /// How many hits to skip first (at most 100000).
+    #[arg(long, default_value_t = 0, value_parser = page_offset)]
     pub offset: usize,
     /// Print JSON Lines: one hit a line, then a summary.
     #[arg(long)]
@@ -367,4 +367,94 @@ pub struct AnalyzeArgs {
     pub json: bool,
     /// The text to analyse; read from standard input when absent or `-`.
     pub text: Option<String>,
+}
+
+/// Most hits one page of `search` shows: the page is held in memory, while `joubun export` streams
+/// every match.
+pub const MAX_LIMIT: usize = 10_000;
+
+/// Deepest page start of `search`: every hit before the page is ranked in memory (16 bytes each).
+pub const MAX_OFFSET: usize = 100_000;
+
+fn page_limit(value: &str) -> Result<usize, String> {
+    bounded(value, MAX_LIMIT)
+}
+
+fn page_offset(value: &str) -> Result<usize, String> {
+    bounded(value, MAX_OFFSET)
+}
+
+/// A whole number no larger than `max`; a larger one is refused rather than clamped, so that a page
+/// never silently shows less than asked.
+fn bounded(value: &str, max: usize) -> Result<usize, String> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("{value:?} is not a whole number"));
+    }
+    match value.parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!(
+            "at most {max}; `joubun export` writes every match, however many"
+        )),
+    }
+}
+
+/// A real calendar day written YYYY-MM-DD (2024-02-29 yes, 2023-02-29 and 2024-13-45 no).
+fn calendar_day(value: &str) -> Result<String, String> {
+    let refuse = || format!("{value:?} is not a calendar day written YYYY-MM-DD");
+    let parts: Vec<&str> = value.split('-').collect();
+    let [year, month, day] = parts[..] else {
+        return Err(refuse());
+    };
+    let digits = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (digits(year, 4), digits(month, 2), digits(day, 2))
+    else {
+        return Err(refuse());
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(refuse()),
+    };
+    if day == 0 || day > days {
+        return Err(refuse());
+    }
+    Ok(value.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{bounded, calendar_day};
+
+    #[test]
+    fn only_real_days_are_dates() {
+        for good in ["2024-02-29", "2023-12-31", "2000-02-29"] {
+            assert_eq!(calendar_day(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "2024-13-45",
+            "2023-02-29",
+            "1900-02-29",
+            "2024-04-31",
+            "2024-1-5",
+            "20240105",
+        ] {
+            assert!(calendar_day(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn page_numbers_are_bounded_not_wrapped() {
+        assert_eq!(bounded("10", 10), Ok(10));
+        assert!(bounded("11", 10).is_err());
+        assert!(bounded("18446744073709551615", 10).is_err());
+        assert!(bounded("99999999999999999999999999999", 10).is_err());
+        assert!(bounded("-1", 10).is_err());
+    }
 }

@@ -15,3 +15,4 @@ pub mod furniture;
 pub mod index;
 pub mod query;
 pub mod segment;
+pub mod text;

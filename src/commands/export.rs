@@ -1,7 +1,8 @@
 //! `joubun export`: every matching clause, streamed to a file in the format asked for.
 //!
-//! The file appears only when complete: rows go to a temporary file beside it, renamed at the end, so an
-//! interrupted export never leaves half a spreadsheet behind.
+//! The file appears only when complete: rows go to a temporary file beside it, put in place at the end, so
+//! an interrupted export never leaves half a spreadsheet behind. Only a regular file (or a symbolic link)
+//! is ever replaced, and only with `--force`; a file that appears while the export runs is left alone.
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter, IsTerminal, Write};
@@ -57,8 +58,19 @@ fn write_row(out: impl Write, hit: &Hit) -> std::io::Result<()> {
 
 /// Runs `joubun export`.
 pub fn run(args: &ExportArgs) -> Result<Outcome> {
+    if args.bom && matches!(args.format, ExportFormat::Jsonl | ExportFormat::Json) {
+        return Err(Error::Input(
+            "--bom is for CSV and Markdown (for Excel); JSON parsers reject a byte-order mark"
+                .to_string(),
+        ));
+    }
     let (index, search) = open_search(&args.location, args.query.as_deref(), &args.filters)?;
-    let total = match &args.output {
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    if let Some(path) = output {
+        let corpora = [index.meta.corpus.as_path(), args.location.corpus.as_path()];
+        refuse_inside_corpus(path, &corpora)?;
+    }
+    let total = match output {
         None => {
             let mut out = stdout();
             let total = write_all(&mut out, &search, &index, args, false)?;
@@ -147,8 +159,16 @@ fn tick(written: &mut usize, progress: bool) {
     }
 }
 
+/// A CSV writer's error as an I/O error; a failed write stays the I/O error it was, so that a closed
+/// pipe is still recognised as one.
 fn csv_error(e: csv::Error) -> io::Error {
-    io::Error::other(e)
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(io) => io,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 /// A hit as text cells, in [`COLUMNS`] order; lists are joined with `;`.
@@ -183,33 +203,76 @@ fn markdown_cell(text: &str) -> String {
         .replace('\n', "<br>")
 }
 
-/// The output file being written: a temporary file beside the target, renamed over it at the end.
+/// Refuses an export the next `joubun index` would read back as clauses: a document-type file (`.jsonl`,
+/// `.md`) inside the corpus folder.
+fn refuse_inside_corpus(path: &Path, corpora: &[&Path]) -> Result<()> {
+    if !crate::corpus::is_document(path) {
+        return Ok(());
+    }
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Ok(folder) = folder.canonicalize() else {
+        return Ok(());
+    };
+    for corpus in corpora {
+        if let Ok(corpus) = corpus.canonicalize()
+            && folder.starts_with(&corpus)
+        {
+            return Err(Error::Input(format!(
+                "{} is inside the corpus folder {}: the next `joubun index` would read the export as \
+                 clauses; write it elsewhere",
+                path.display(),
+                corpus.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The output file being written: a temporary file beside the target, put in its place at the end.
 struct Target {
     path: PathBuf,
     temp: PathBuf,
     file: File,
+    /// Whether a file stood at `path` when the export started and `--force` allows replacing it; a
+    /// file that appears later is never replaced.
+    replace: bool,
 }
 
 impl Target {
     fn create(path: &Path, force: bool) -> Result<Target> {
-        if path.exists() && !force {
-            return Err(Error::Input(format!(
-                "{} exists; use --force to replace it",
-                path.display()
-            )));
-        }
+        let replace = match fs::symlink_metadata(path) {
+            Err(_) => false,
+            Ok(found) => {
+                check_replaceable(path, &found)?;
+                if !force {
+                    let what = match found.is_symlink() {
+                        true => "is a symbolic link; use --force to replace the link itself",
+                        false => "exists; use --force to replace it",
+                    };
+                    return Err(Error::Input(format!("{} {what}", path.display())));
+                }
+                true
+            }
+        };
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
         remove_stale_temporaries(path, &name);
         let temp = path.with_file_name(format!(".{name}.joubun-{}.tmp", std::process::id()));
-        let file = File::create(&temp)
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp)
             .map_err(|e| Error::Input(format!("cannot write {}: {e}", path.display())))?;
         Ok(Target {
             path: path.to_path_buf(),
             temp,
             file,
+            replace,
         })
     }
 
@@ -220,7 +283,48 @@ impl Target {
 
     fn commit(self) -> Result<()> {
         self.file.sync_all().map_err(|e| self.error(e))?;
-        fs::rename(&self.temp, &self.path).map_err(|e| self.error(e))
+        if self.replace {
+            // What stands there now may have changed since the start: check it again.
+            if let Ok(found) = fs::symlink_metadata(&self.path) {
+                check_replaceable(&self.path, &found)?;
+            }
+            return fs::rename(&self.temp, &self.path).map_err(|e| self.error(e));
+        }
+        // A hard link is made only where no file exists, atomically: of two exports racing to one
+        // new name, the second is refused instead of silently replacing the first.
+        match fs::hard_link(&self.temp, &self.path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(self.appeared()),
+            // A file system without hard links: check, then rename (a narrow race remains there).
+            Err(_) if fs::symlink_metadata(&self.path).is_ok() => Err(self.appeared()),
+            Err(_) => fs::rename(&self.temp, &self.path).map_err(|e| self.error(e)),
+        }
+    }
+
+    fn appeared(&self) -> Error {
+        Error::Input(format!(
+            "{} appeared while the export ran (another export?); it was left as it is and nothing \
+             was written",
+            self.path.display()
+        ))
+    }
+}
+
+/// Refuses to replace anything but a regular file or a symbolic link to one (or to nothing): a device,
+/// FIFO, socket or folder, even with `--force`.
+fn check_replaceable(path: &Path, found: &fs::Metadata) -> Result<()> {
+    let regular = match found.is_symlink() {
+        // A dangling link is replaceable; a link to a device is not.
+        true => fs::metadata(path).map_or(true, |target| target.is_file()),
+        false => found.is_file(),
+    };
+    match regular {
+        true => Ok(()),
+        false => Err(Error::Input(format!(
+            "{} is not a regular file (a device, FIFO, socket or folder); joubun writes exports only \
+             to regular files",
+            path.display()
+        ))),
     }
 }
 
@@ -240,7 +344,8 @@ fn remove_stale_temporaries(path: &Path, name: &str) {
             .strip_prefix(&prefix)
             .and_then(|rest| rest.strip_suffix(".tmp"))
             .and_then(|p| p.parse().ok());
-        if pid.is_some_and(|pid| !crate::index::process_alive(pid)) {
+        // One with this process's own pid was left by an earlier process that had the same pid.
+        if pid.is_some_and(|pid| pid == std::process::id() || !crate::index::process_alive(pid)) {
             let _ = fs::remove_file(entry.path());
         }
     }

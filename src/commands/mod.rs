@@ -51,14 +51,9 @@ pub fn run(cli: Cli) -> Result<Outcome> {
         // Indexing checks the index it opens itself (a panic there is a bug, not damage).
         Command::Index(_) | Command::Analyze(_) | Command::Parse(_) | Command::Check(_) => None,
     };
-    let result = match index {
+    match index {
         Some(index) => reading(&index, || dispatch(cli)),
         None => dispatch(cli),
-    };
-    // A reader that stops early (`| head`) is not an error, as in ripgrep.
-    match result {
-        Err(Error::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => Ok(Outcome::Success),
-        other => other,
     }
 }
 

@@ -58,21 +58,28 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
 /// page it shows.
 const HITS_PER_GROUP: usize = 20;
 
+/// Most hits read for grouping, whatever the page: each is held in memory with its clause text.
+const MAX_GROUPED_HITS: usize = 20_000;
+
 /// Hits grouped by article, articles ranked by their best clause.
 fn by_article(
     index: &crate::index::ClauseIndex,
     search: &Search,
     args: &SearchArgs,
 ) -> Result<Outcome> {
-    let wanted = (args.offset + args.limit) * HITS_PER_GROUP;
+    let wanted = ((args.offset + args.limit) * HITS_PER_GROUP).min(MAX_GROUPED_HITS);
     let answer = search.run(index, wanted, 0)?;
     let mut groups: Vec<(String, Vec<&Hit>)> = Vec::new();
+    let mut group_of: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for hit in &answer.hits {
         let c = &hit.clause;
         let key = format!("{}\u{0}{:?}\u{0}{:?}", c.doc, c.article, c.heading);
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, hits)) => hits.push(hit),
-            None => groups.push((key, vec![hit])),
+        match group_of.get(&key) {
+            Some(&g) => groups[g].1.push(hit),
+            None => {
+                group_of.insert(key.clone(), groups.len());
+                groups.push((key, vec![hit]));
+            }
         }
     }
     // An article's clauses read in the order the article states them.

@@ -40,6 +40,19 @@ pub fn walk(root: &Path, options: WalkOptions) -> (Vec<PathBuf>, Vec<Skipped>) {
             {
                 files.push(entry.into_path())
             }
+            // Not followed, so nothing outside the corpus is read and no file twice; said, not dropped.
+            Ok(entry)
+                if entry.path_is_symlink()
+                    && entry.depth() > 0
+                    && (is_document(entry.path())
+                        || std::fs::metadata(entry.path()).is_ok_and(|m| m.is_dir())) =>
+            {
+                skipped.push(Skipped {
+                    path: entry.into_path(),
+                    reason: "symbolic link, not followed (copy its target into the corpus)"
+                        .to_string(),
+                })
+            }
             Ok(_) => {}
             Err(err) => skipped.push(Skipped {
                 path: err

@@ -76,7 +76,7 @@ pub enum QueryError {
     Search(#[from] tantivy::TantivyError),
     /// Writing the matches out failed.
     #[error("cannot write: {0}")]
-    Output(std::io::Error),
+    Output(#[source] std::io::Error),
 }
 
 /// Filters beside the query: values of one flag are ORed, different flags ANDed.

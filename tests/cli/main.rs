@@ -9,4 +9,5 @@ mod readers;
 mod robust;
 mod search;
 mod storage;
+mod surface;
 mod util;

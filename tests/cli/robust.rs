@@ -9,7 +9,7 @@ use predicates::prelude::*;
 use crate::util::{corpus, index_into, joubun, json_lines, succeed};
 
 /// A corpus of `n` copies of the bundled policies, big enough for an index run to take a while.
-fn big_corpus(dir: &Path, n: usize) -> std::path::PathBuf {
+pub fn big_corpus(dir: &Path, n: usize) -> std::path::PathBuf {
     let out = dir.join("corpus");
     std::fs::create_dir_all(&out).unwrap();
     let docs: Vec<_> = std::fs::read_dir(corpus())
@@ -53,8 +53,31 @@ fn a_second_writer_is_told_who_holds_the_lock_and_a_stale_lock_is_recovered() {
     let dir = tempfile::tempdir().unwrap();
     let index = dir.path().join("index");
     std::fs::create_dir(&index).unwrap();
-    let mut holder = Command::new("sleep").arg("30").spawn().unwrap();
-    std::fs::write(index.join("joubun.lock"), holder.id().to_string()).unwrap();
+    let lock = index.join("joubun.lock");
+    // A holder: a process keeping the lock file locked (as a running `joubun index` does), its pid in it.
+    // `-o`: the lock stays with flock itself, not with the sleep it runs, so killing flock frees it.
+    let mut holder = Command::new("flock")
+        .arg("-o")
+        .arg(&lock)
+        .args(["sleep", "20"])
+        .spawn()
+        .expect("flock(1) from util-linux");
+    let started = Instant::now();
+    while Command::new("flock")
+        .args(["--nonblock"])
+        .arg(&lock)
+        .arg("true")
+        .status()
+        .unwrap()
+        .success()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "flock never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::fs::write(&lock, holder.id().to_string()).unwrap();
     let started = Instant::now();
     joubun()
         .arg("index")
@@ -75,7 +98,21 @@ fn a_second_writer_is_told_who_holds_the_lock_and_a_stale_lock_is_recovered() {
     holder.wait().unwrap();
     // The holder is gone: its lock is stale and taken over.
     index_into(corpus(), &index);
+    assert!(!lock.exists(), "the lock is released");
+}
+
+#[test]
+fn a_lock_naming_an_unrelated_live_process_is_taken_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    std::fs::create_dir(&index).unwrap();
+    // A writer killed long ago left its pid, which now belongs to some other running process.
+    let mut unrelated = Command::new("sleep").arg("30").spawn().unwrap();
+    std::fs::write(index.join("joubun.lock"), unrelated.id().to_string()).unwrap();
+    index_into(corpus(), &index);
     assert!(!index.join("joubun.lock").exists(), "the lock is released");
+    unrelated.kill().unwrap();
+    unrelated.wait().unwrap();
 }
 
 #[test]
@@ -230,7 +267,14 @@ fn a_hostile_corpus_is_indexed_and_every_skip_reported_once() {
         .lines()
         .filter(|l| l.starts_with("joubun: skipped"))
         .collect();
-    assert_eq!(skipped.len(), 2 + usize::from(unreadable), "{stderr}");
+    // binary.txt, invalid.txt and the link `loop` (not followed, and said so).
+    assert_eq!(skipped.len(), 3 + usize::from(unreadable), "{stderr}");
+    assert!(
+        skipped
+            .iter()
+            .any(|l| l.contains("loop") && l.contains("symbolic link, not followed")),
+        "{stderr}"
+    );
     if unreadable {
         assert!(
             skipped

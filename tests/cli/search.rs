@@ -623,7 +623,8 @@ fn json_lines_corpora_keep_given_fields_and_report_bad_lines() {
     );
     assert_eq!(hits[0]["line_start"], 1);
     let (hits, _) = search(&index, &["heading:cookies"]);
-    assert_eq!(hits[0]["id"], "opp#7");
+    // A given id names the clause within its file: it cannot collide with another document's.
+    assert_eq!(hits[0]["id"], "clauses.jsonl#opp#7");
     // Fingerprinted while streamed the first time, before reading the next: the two must agree.
     let again = || String::from_utf8(index_into(&corpus, &index).stderr).unwrap();
     let stderr = again();
@@ -734,7 +735,8 @@ fn a_word_ranks_above_the_same_string_inside_a_compound() {
     ];
     let (_dir, index) = index_of_clauses(&lines);
     let (hits, summary) = search(&index, &["空港"]);
-    let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    // Each given id names its clause within the file.
+    let ids: Vec<&str> = hits.iter().map(|h| given_id(&h["id"])).collect();
     // The word itself first, then its spelling in kana (through readings), then the substring of a
     // compound (through bigrams); bigrams out of order are no match.
     assert_eq!(ids, ["word", "reading", "compound"], "{hits:?}");
@@ -750,7 +752,7 @@ fn a_substring_matches_only_with_every_bigram_in_sequence() {
     ];
     let (_dir, index) = index_of_clauses(&lines);
     let (hits, summary) = search(&index, &["西国際空"]);
-    let ids: Vec<&str> = hits.iter().map(|h| h["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = hits.iter().map(|h| given_id(&h["id"])).collect();
     assert_eq!(ids, ["compound"], "{hits:?}");
     assert_eq!(summary["total"], 1);
 }
@@ -767,6 +769,13 @@ fn numbered_policies(
         std::fs::write(corpus.join(format!("p{i:04}.txt")), text(i)).unwrap();
     }
     corpus
+}
+
+/// The id a line of [`index_of_clauses`] gave its clause: the clause id without the file's part.
+fn given_id(id: &Value) -> &str {
+    let id = id.as_str().unwrap();
+    id.strip_prefix("clauses.jsonl#")
+        .unwrap_or_else(|| panic!("{id} is not scoped to its file"))
 }
 
 /// An index of one JSON Lines file of `lines`, in a temporary directory kept alive by the first value.
