@@ -306,7 +306,17 @@ fn check_item(
         return finding(Status::Missing, rule, Vec::new(), Vec::new());
     }
 
-    // Each detail is credited to the first clause about the item that shows it.
+    // Each detail is credited to the clause about the item that shows the most details (the first of
+    // those), so the evidence is the clause that says it rather than a passing mention earlier on.
+    let mut about = about;
+    about.sort_by_cached_key(|&i| {
+        let shown = item
+            .details
+            .iter()
+            .filter(|d| d.cues.find(&texts[i], company).is_some())
+            .count();
+        std::cmp::Reverse(shown)
+    });
     let mut found: Vec<(usize, Found)> = Vec::new();
     for detail in &item.details {
         // Details of the same name are alternatives.
