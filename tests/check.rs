@@ -125,11 +125,11 @@ fn check_agrees_with_a_readers_labels() {
         overclaimed.len()
     );
     assert!(
-        agree * 100 >= total * 80,
-        "agreement {agree}/{total} fell below 80%"
+        agree * 100 >= total * 90,
+        "agreement {agree}/{total} fell below 90%"
     );
     assert!(
-        overclaimed.len() <= 2,
+        overclaimed.is_empty(),
         "items called present where the reader found nothing: {overclaimed:#?}"
     );
 }

@@ -287,10 +287,9 @@ fn check_item(
             }
         }
         if triggered.is_empty() {
-            let cues: Vec<&str> = item.trigger.written().take(3).collect();
             return finding(
                 Status::Na,
-                format!("no clause states the condition ({} …)", cues.join(" / ")),
+                format!("no clause states the condition{}", examples(&item.trigger)),
                 Vec::new(),
                 Vec::new(),
             );
@@ -299,16 +298,25 @@ fn check_item(
 
     let about = about_item(seen, &texts, item, company, &triggered);
     if about.is_empty() {
-        let cues: Vec<&str> = item.topic.written().take(3).collect();
-        let rule = if cues.is_empty() {
+        let rule = if item.topic.is_empty() {
             "no clause shows any of its details".to_string()
         } else {
-            format!("no clause is about it ({} …)", cues.join(" / "))
+            format!("no clause is about it{}", examples(&item.topic))
         };
         return finding(Status::Missing, rule, Vec::new(), Vec::new());
     }
 
-    // Each detail is credited to the first clause about the item that shows it.
+    // Each detail is credited to the clause about the item that shows the most details (the first of
+    // those), so the evidence is the clause that says it rather than a passing mention earlier on.
+    let mut about = about;
+    about.sort_by_cached_key(|&i| {
+        let shown = item
+            .details
+            .iter()
+            .filter(|d| d.cues.find(&texts[i], company).is_some())
+            .count();
+        std::cmp::Reverse(shown)
+    });
     let mut found: Vec<(usize, Found)> = Vec::new();
     for detail in &item.details {
         // Details of the same name are alternatives.
@@ -465,6 +473,20 @@ fn about_item(
         .filter(|(_, a)| **a)
         .map(|(i, _)| i)
         .collect()
+}
+
+/// A few of the phrases among `cues`, for a rule in words (patterns are left to `--explain`).
+fn examples(cues: &rules::Cues) -> String {
+    let phrases: Vec<&str> = cues
+        .written()
+        .filter(|c| !c.starts_with("re:"))
+        .take(3)
+        .collect();
+    if phrases.is_empty() {
+        String::new()
+    } else {
+        format!(" ({} …)", phrases.join(" / "))
+    }
 }
 
 /// The sentences of normalised text: split at 。, line ends and an English full stop.
