@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::IndexArgs;
 use crate::error::{Error, Result};
-use crate::index::{self, ClauseIndex, FolderState, IndexError, IndexReport};
+use crate::index::{self, ClauseIndex, IndexError, IndexReport};
 
 use super::Outcome;
 
@@ -107,26 +107,13 @@ fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// Where an index is when `--index` is not given.
-const DEFAULT_INDEX: &str = "index";
-
-/// Opens the index at `path` (its segments are checked by [`ClauseIndex::check`]). On first use it is built from `corpus` first,
-/// saying so, but only at the default place or in an empty folder: a mistyped `--index` must not
-/// fill an unrelated folder. An index at the default place whose first build was interrupted is
-/// built again; elsewhere the corpus it was begun from is not known, and the user is told.
+/// Opens the index at `path` (its segments are checked by [`ClauseIndex::check`]). On first use it is
+/// built from `corpus` first, saying so: where there is no index yet, or an empty folder, or an index
+/// whose first build was interrupted. A folder holding anything else is refused by the index layer.
 pub fn open_or_build(path: &Path, corpus: &Path) -> Result<ClauseIndex> {
-    let default = path == Path::new(DEFAULT_INDEX);
-    let first_use = match ClauseIndex::open(path) {
-        Err(IndexError::Missing(_)) => default || index::folder::state(path)? == FolderState::Empty,
-        Err(e @ IndexError::Unfinished(_)) if !default || !corpus.is_dir() => {
-            return Err(e.into());
-        }
-        Err(IndexError::Unfinished(_)) => true,
-        Ok(index) => return Ok(index),
-        Err(e) => return Err(e.into()),
-    };
-    if !first_use || !corpus.is_dir() {
-        return Err(IndexError::Missing(path.to_path_buf()).into());
+    match ClauseIndex::open(path) {
+        Err(IndexError::Missing(_) | IndexError::Unfinished(_)) if corpus.is_dir() => {}
+        other => return Ok(other?),
     }
     eprintln!(
         "joubun: no index at {} yet; building it from {} first",

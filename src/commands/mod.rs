@@ -81,7 +81,11 @@ fn unreadable(e: &tantivy::TantivyError) -> bool {
     use tantivy::TantivyError as T;
     matches!(
         e,
-        T::DataCorruption(_) | T::OpenReadError(_) | T::IoError(_) | T::InternalError(_)
+        T::DataCorruption(_)
+            | T::DeserializeError(_)
+            | T::OpenReadError(_)
+            | T::IoError(_)
+            | T::InternalError(_)
     )
 }
 

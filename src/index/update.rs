@@ -128,8 +128,8 @@ pub fn update(
     // What a failed or killed run left (segments it never committed, its record of files) goes
     // first: a retry after a full disk has that space back.
     writer.garbage_collect_files().wait().map_err(failed)?;
-    let committed = index.record.as_ref().map(|r| r.files.clone());
-    record::remove_other_fingerprints(index_path, committed.as_deref());
+    let committed_files = index.record.as_ref().map(|r| r.files.clone());
+    record::remove_other_fingerprints(index_path, committed_files.as_deref());
     let mut merges = tantivy::indexer::LogMergePolicy::default();
     merges.set_min_num_segments(MERGE_AT_ONCE);
     merges.set_max_docs_before_merge(MERGE_MAX_DOCS);
@@ -140,26 +140,45 @@ pub fn update(
         known,
         empty_first,
     };
-    let filled = fill(&mut writer, &index, &plan, &mut report, &mut progress);
-    let seen = match filled {
-        Ok(seen) => seen,
+    let committed = fill(&mut writer, &index, &plan, &mut report, &mut progress)
+        .and_then(|seen| commit(&mut writer, index_path, &plan, settings, seen));
+    let record = match committed {
+        Ok(record) => record,
         Err(e) => {
             // Whatever was written since the last commit is removed now, so that the index folder
-            // holds no more than its last complete state.
+            // holds no more than its last complete state (and a full disk has its space back).
             let _ = writer.rollback();
             let _ = writer.garbage_collect_files().wait();
+            record::remove_other_fingerprints(index_path, committed_files.as_deref());
             return Err(e);
         }
     };
-    let saved = |e: std::io::Error| IndexError::io(index_path, &e);
+    crash_point("commit");
+    writer.wait_merging_threads().map_err(failed)?;
+    record::remove_other_fingerprints(index_path, Some(&record.files));
+    index.record = Some(record);
+    report.seconds = started.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// Commits what the writer holds with the record of the files `seen`: the fingerprints are written
+/// and made durable first, then named by the payload of the commit.
+fn commit(
+    writer: &mut IndexWriter,
+    index_path: &Path,
+    plan: &Plan,
+    settings: String,
+    seen: Fingerprints,
+) -> Result<CommitRecord, IndexError> {
+    let failed = |e: tantivy::TantivyError| IndexError::written(index_path, &e);
     let mut prepared = writer.prepare_commit().map_err(failed)?;
-    let (files, files_check) =
-        record::save_fingerprints(index_path, prepared.opstamp(), &seen).map_err(saved)?;
+    let (files, files_check) = record::save_fingerprints(index_path, prepared.opstamp(), &seen)
+        .map_err(|e| IndexError::io(index_path, &e))?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let record = CommitRecord {
-        corpus: corpus_root.to_path_buf(),
+        corpus: plan.corpus_root.to_path_buf(),
         indexed_at: now,
         documents: seen.len(),
         rules: RULES_VERSION,
@@ -170,12 +189,7 @@ pub fn update(
     prepared.set_payload(&record.to_payload());
     crash_point("prepare");
     prepared.commit().map_err(failed)?;
-    crash_point("commit");
-    writer.wait_merging_threads().map_err(failed)?;
-    record::remove_other_fingerprints(index_path, Some(&record.files));
-    index.record = Some(record);
-    report.seconds = started.elapsed().as_secs_f64();
-    Ok(report)
+    Ok(record)
 }
 
 /// Opens the index at `path` for writing, and checks it whole: every segment opens, holds the

@@ -282,7 +282,7 @@ fn missing_corrupt_and_incompatible_indexes_say_what_to_do() {
         .arg(built.path())
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("--rebuild"));
+        .stderr(predicate::str::contains("damaged").and(predicate::str::contains("joubun index")));
     // --rebuild recovers.
     succeed(
         joubun()
@@ -348,10 +348,13 @@ fn an_index_made_under_other_clause_rules_reads_every_file_again() {
     let run = || String::from_utf8(index_into(&corpus, &index).stderr).unwrap();
     run();
     // As an older build left it: clauses made under rules before they were recorded.
-    let meta_path = index.join("joubun.json");
+    let meta_path = index.join("meta.json");
     let mut meta: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
-    meta.as_object_mut().unwrap().remove("rules");
+    let payload = meta["payload"].as_str().unwrap();
+    let mut record = joubun::index::CommitRecord::from_payload(payload).unwrap();
+    record.rules = 0;
+    meta["payload"] = record.to_payload().into();
     std::fs::write(&meta_path, meta.to_string()).unwrap();
     let summary = run();
     assert!(summary.contains("other clause rules"), "{summary}");

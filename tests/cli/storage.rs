@@ -178,17 +178,16 @@ fn a_folder_that_is_not_an_index_is_refused_and_left_as_it_was() {
         "{\"mine\": true}"
     );
 
-    // A mistyped --index is not built on first use; an empty folder is.
-    let typo = dir.path().join("idnex");
+    // A new folder, or an empty one, is built on first use.
+    let new = dir.path().join("new");
     joubun()
         .args(["search", "個人情報", "--index"])
-        .arg(&typo)
+        .arg(&new)
         .arg("--corpus")
         .arg(&c)
         .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no index at"));
-    assert!(!typo.exists());
+        .code(0)
+        .stderr(predicate::str::contains("building it"));
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     succeed(
