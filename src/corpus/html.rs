@@ -244,6 +244,8 @@ impl TokenSink for Sink {
 #[derive(Default)]
 struct Row {
     cells: Vec<Vec<(usize, String)>>,
+    /// Whether a table nests in one of its cells: a row holding a table lays out a page.
+    holds_table: bool,
 }
 
 /// Turns the token stream into lines.
@@ -417,13 +419,26 @@ impl Builder {
         let Some(row) = self.rows.pop() else {
             return;
         };
-        let cells: Vec<_> = row.cells.into_iter().filter(|c| !c.is_empty()).collect();
+        let mut cells: Vec<_> = row.cells.into_iter().filter(|c| !c.is_empty()).collect();
         let layout = cells.len() < 2
+            || row.holds_table
             || cells.iter().any(|cell| {
                 cell.len() > CELL_MAX_LINES
                     || cell.iter().map(|(_, l)| l.chars().count()).sum::<usize>() > CELL_MAX_CHARS
             });
-        let lines: Vec<(usize, String)> = if layout {
+        // A cell holding only a bullet or number (`■`, `1）`) marks the paragraph in the next one.
+        let marker = |cell: &[(usize, String)]| {
+            let text = cell[0].1.trim();
+            cell.len() == 1
+                && text.chars().count() <= 4
+                && (starts_with_marker(text) || !text.chars().any(char::is_alphanumeric))
+        };
+        let lines: Vec<(usize, String)> = if cells.len() == 2 && marker(&cells[0]) {
+            let bullet = cells.remove(0).remove(0).1;
+            let mut lines = cells.remove(0);
+            lines[0].1 = format!("{} {}", bullet.trim(), lines[0].1);
+            lines
+        } else if layout {
             cells.into_iter().flatten().collect()
         } else {
             let at = cells[0][0].0;
@@ -436,9 +451,12 @@ impl Builder {
                 .collect();
             vec![(at, format!("| {} |", joined.join(" | ")))]
         };
-        match self.rows.last_mut().and_then(|row| row.cells.last_mut()) {
-            Some(cell) => cell.extend(lines),
-            None => self.out.extend(lines),
+        match self.rows.last_mut() {
+            Some(outer) if !outer.cells.is_empty() => {
+                outer.holds_table = true;
+                outer.cells.last_mut().expect("not empty").extend(lines);
+            }
+            _ => self.out.extend(lines),
         }
     }
 
@@ -522,6 +540,16 @@ mod tests {
                 "第1条 本規約は…",
                 "第2条 当社は…"
             ]
+        );
+    }
+
+    #[test]
+    fn a_bullet_cell_marks_its_paragraph_and_a_nested_table_lays_out() {
+        let html = "<table><tr><td>■</td><td><p>弊社は、以下の場合に開示します。</p>\
+                    <table><tr><td>1）</td><td>法令に基づく場合</td></tr></table></td></tr></table>";
+        assert_eq!(
+            lines(html),
+            ["■ 弊社は、以下の場合に開示します。", "1） 法令に基づく場合"]
         );
     }
 
