@@ -52,6 +52,8 @@ pub struct Segment {
     pub cite: String,
     /// Depth in the tree.
     pub level: Level,
+    /// Unnumbered text (its id part is a count, which a numbered sibling may also have).
+    pub plain: bool,
     /// First line, 1-based, in the source text.
     pub line_start: usize,
     /// Last line, 1-based, inclusive.
@@ -113,6 +115,7 @@ pub fn segment(text: &str, outline: &Outline, mut emit: impl FnMut(Vec<Segment>)
             line_start: line,
             line_end: line,
             cite: "¶1".to_string(),
+            plain: true,
             text: title.clone(),
         }]);
     }

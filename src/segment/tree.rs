@@ -33,6 +33,8 @@ pub struct Builder {
     heading_line: usize,
     /// The last segment may absorb following text lines (a short numbered heading with its body).
     open_heading: bool,
+    /// Whether the last numbered heading took the text below it: its next sibling may too.
+    heading_run: bool,
     /// A statute caption waiting for its article.
     caption: Option<String>,
     /// Whether a chapter title has been seen: captions below it belong to articles.
@@ -58,6 +60,7 @@ impl Builder {
             article_has_body: true,
             heading_line: 0,
             open_heading: false,
+            heading_run: false,
             caption: None,
             chapters: false,
             supplementary: false,
@@ -183,9 +186,10 @@ impl Builder {
                 self.open_heading |= body.is_empty() || label_bullet;
             }
             _ => {
-                if (self.open_heading && line.blanks_before <= 1)
-                    || self.continues_wrapped_line(line)
-                {
+                if self.open_heading && line.blanks_before <= 1 {
+                    self.extend_last(&line.text, line);
+                    self.heading_run = true;
+                } else if self.continues_wrapped_line(line) {
                     self.extend_last(&line.text, line);
                 } else {
                     self.paragraph(Marker::Plain, None, &line.text, line);
@@ -263,6 +267,19 @@ impl Builder {
 
     /// An article with a heading and no body is one clause of its heading.
     fn close_article(&mut self) {
+        // An unnumbered paragraph beside numbered ones (Live2D's intro before 2.1, 2.2) would share
+        // their id part; it becomes `p1`.
+        let numbered: Vec<String> = self
+            .segments
+            .iter()
+            .filter(|s| s.level == Level::Paragraph && !s.plain)
+            .map(|s| s.key.clone())
+            .collect();
+        for segment in &mut self.segments {
+            if segment.plain && numbered.contains(&segment.key) {
+                segment.key.insert(0, 'p');
+            }
+        }
         if !self.article_has_body
             && let Some(article) = &self.article
         {
@@ -276,6 +293,7 @@ impl Builder {
                 label: None,
                 key: String::new(),
                 cite: self.article_cite.clone(),
+                plain: false,
                 level: Level::Article,
                 line_start: self.heading_line,
                 line_end: self.heading_line,
@@ -388,14 +406,21 @@ impl Builder {
             children: 0,
         });
         self.article_has_body = true;
-        // A short section number with no sentence ("6.2.1 Google Inc.") heads the lines below it.
+        // A short numbered line with no sentence ("6.2.1 Google Inc.", "1. 規律の整備") heads the lines
+        // below it: a section number always, a list number when it opens its list or its sibling did the
+        // same (so the paragraph after a list of short items stays a paragraph).
+        let heading_like = text.chars().count() <= 40
+            && !text.contains('。')
+            && !matches!(marker, Marker::Plain | Marker::Bullet | Marker::Kou);
         self.open_heading =
-            marker == Marker::Dotted && text.chars().count() <= 40 && !text.contains('。');
+            heading_like && (marker == Marker::Dotted || ordinal == 1 || self.heading_run);
+        self.heading_run = false;
         self.segments.push(Segment {
             article: self.article.clone(),
             label: Some(label),
             key,
             cite,
+            plain: marker == Marker::Plain,
             level: if depth == 0 {
                 Level::Paragraph
             } else {

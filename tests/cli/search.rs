@@ -543,7 +543,7 @@ fn facets_show_and_stats() {
     let out = succeed(joubun().args(["stats", "--json", "--index"]).arg(index));
     let stats: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(stats["documents"], 5);
-    assert_eq!(stats["clauses"], 245);
+    assert_eq!(stats["clauses"], 239);
     assert!(stats["index_bytes"].as_u64().unwrap() > 10_000);
     assert!(
         stats["dictionary"]
