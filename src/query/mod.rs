@@ -289,6 +289,13 @@ impl Search {
                 });
             }
         }
+        // Index order is document order only within a segment: a page of a listing reads in the
+        // order its documents state it.
+        if !self.has_words {
+            hits.sort_by(|a, b| {
+                (&a.clause.doc, a.clause.line_start).cmp(&(&b.clause.doc, b.clause.line_start))
+            });
+        }
         Ok(Answer {
             total,
             hits,
@@ -373,8 +380,8 @@ impl Search {
     }
 
     /// Orders the best hits for reading: with words, short fragments (a heading standing alone, a
-    /// list title) below clauses that answer, and nearer words higher; without, in index order,
-    /// which is document order.
+    /// list title) below clauses that answer, and nearer words higher; without, in index order
+    /// (each page is then put in document order).
     fn rank(
         &self,
         index: &ClauseIndex,
