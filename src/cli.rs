@@ -191,6 +191,10 @@ pub struct IndexLocation {
     /// The corpus the index is built from, and brought up to date with before a search.
     #[arg(long, env = "JOUBUN_CORPUS", default_value = "corpus")]
     pub corpus: PathBuf,
+    /// Answer from the index as last committed, even if its corpus changed since (for answers that
+    /// must be reproducible, and for looking at an index without changing it).
+    #[arg(long)]
+    pub no_update: bool,
 }
 
 /// Flags of `joubun index`.

@@ -156,10 +156,11 @@ pub fn open_search(
     query: Option<&str>,
     filter_args: &FilterArgs,
 ) -> Result<(ClauseIndex, Search)> {
-    let index = freshen(
-        open_or_build(&location.index, &location.corpus)?,
-        &location.index,
-    )?;
+    let index = open_or_build(&location.index, &location.corpus)?;
+    let index = match location.no_update {
+        true => index,
+        false => freshen(index, &location.index)?,
+    };
     // Segment readers open (every file mapped and its footer read, its size checked) while the query
     // is analysed.
     let query = crate::query::input::normalize(&[query.unwrap_or("")]);

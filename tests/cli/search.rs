@@ -858,8 +858,9 @@ fn compound_words_mean_the_compound() {
         hits.iter()
             .all(|h| !text(h).starts_with("5. 提供先の第三者が学術研究機関等"))
     );
-    // Facet counts count only such clauses.
-    let third_party: u64 = summary["facets"]["type"]
+    // Facet counts count only such clauses (by language: one value a clause, where a clause may
+    // have two types).
+    let third_party: u64 = summary["facets"]["lang"]
         .as_array()
         .unwrap()
         .iter()
