@@ -26,6 +26,10 @@ pub const IDENTITY_FILE: &str = "joubun.json";
 /// What [`Identity::format`] says, so the file is recognisable to a person too.
 const FORMAT: &str = "joubun index";
 
+/// Files that only keep an empty folder in version control (the repository's `index/` holds one): a
+/// folder holding nothing else is empty, and they are left where they are.
+const PLACEHOLDERS: [&str; 2] = [".gitkeep", ".keep"];
+
 /// What a folder given as an index holds.
 #[derive(Debug, PartialEq)]
 pub enum FolderState {
@@ -56,7 +60,7 @@ pub fn state(path: &Path) -> Result<FolderState, IndexError> {
         if name == IDENTITY_FILE {
             return Ok(FolderState::Joubun);
         }
-        if name != LOCK_FILE && other.is_none() {
+        if name != LOCK_FILE && !PLACEHOLDERS.contains(&name.as_ref()) && other.is_none() {
             other = Some(name.into_owned());
         }
     }

@@ -683,3 +683,19 @@ fn fifty_kills_at_random_moments_each_leave_what_the_next_run_makes_a_clean_rebu
         assert_like_a_clean_rebuild(&c, &index, dir.path(), &format!("kill {round}"));
     }
 }
+
+#[test]
+fn a_folder_holding_only_a_placeholder_is_built_on_first_use() {
+    // A fresh checkout's `index/` holds `.gitkeep`, so that git keeps the folder.
+    let dir = tempfile::tempdir().unwrap();
+    corpus_copy(dir.path(), "corpus", 1);
+    std::fs::create_dir(dir.path().join("index")).unwrap();
+    std::fs::write(dir.path().join("index/.gitkeep"), "").unwrap();
+    succeed(
+        joubun()
+            .current_dir(dir.path())
+            .args(["search", "第三者提供"]),
+    );
+    assert!(dir.path().join("index/.gitkeep").exists());
+    assert!(dir.path().join("index/joubun.json").exists());
+}
