@@ -322,14 +322,7 @@ impl Search {
         let searcher = index.searcher()?;
         let pattern = format!("{}#.*", regex::escape(stem));
         let query = tantivy::query::RegexQuery::from_pattern(&pattern, index.fields.id)?;
-        let mut clauses = Vec::new();
-        for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
-            if let Some(clause) = index.clause(&searcher.doc::<TantivyDocument>(address)?) {
-                clauses.push(clause);
-            }
-        }
-        clauses.sort_by_key(|c| (c.line_start, c.line_end));
-        Ok(clauses)
+        in_document_order(index, &searcher, &query)
     }
 
     /// Every clause of one document, in document order.
@@ -339,14 +332,7 @@ impl Search {
             Term::from_field_text(index.fields.doc, doc),
             IndexRecordOption::Basic,
         );
-        let mut clauses = Vec::new();
-        for address in searcher.search(&query, &tantivy::collector::DocSetCollector)? {
-            if let Some(clause) = index.clause(&searcher.doc::<TantivyDocument>(address)?) {
-                clauses.push(clause);
-            }
-        }
-        clauses.sort_by_key(|c| (c.line_start, c.line_end));
-        Ok(clauses)
+        in_document_order(index, &searcher, &query)
     }
 
     /// Every match, best first, handed to `each` one at a time: exports must not stop at a top N, and
@@ -920,4 +906,20 @@ fn phrase(terms: Vec<(u32, Term)>) -> Box<dyn Query> {
     }
     let terms = terms.into_iter().map(|(o, t)| (o as usize, t)).collect();
     Box::new(PhraseQuery::new_with_offset(terms))
+}
+
+/// Every clause `query` matches (all of one document), in the order the document gives them.
+fn in_document_order(
+    index: &ClauseIndex,
+    searcher: &tantivy::Searcher,
+    query: &dyn tantivy::query::Query,
+) -> Result<Vec<Clause>, QueryError> {
+    let mut clauses = Vec::new();
+    for address in searcher.search(query, &tantivy::collector::DocSetCollector)? {
+        if let Some(clause) = index.clause(&searcher.doc::<TantivyDocument>(address)?) {
+            clauses.push(clause);
+        }
+    }
+    clauses.sort_by_key(|c| (c.line_start, c.line_end));
+    Ok(clauses)
 }
