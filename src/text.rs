@@ -27,15 +27,17 @@ pub fn pieces(text: &str, max: usize) -> impl Iterator<Item = Range<usize>> + '_
     })
 }
 
+/// The longest start of `text` at most `max` bytes long, cut between characters.
+pub fn head(text: &str, max: usize) -> &str {
+    &text[..text.floor_char_boundary(max)]
+}
+
 /// Where the first piece of `text` ends.
 fn cut(text: &str, max: usize) -> usize {
     if text.len() <= max {
         return text.len();
     }
-    let mut limit = max.max(1);
-    while !text.is_char_boundary(limit) {
-        limit -= 1;
-    }
+    let limit = text.floor_char_boundary(max.max(1));
     if limit == 0 {
         // `max` is smaller than the first character: that character alone.
         return text.chars().next().map_or(0, char::len_utf8);
@@ -63,7 +65,7 @@ fn cut(text: &str, max: usize) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::pieces;
+    use super::{head, pieces};
 
     fn cut(text: &str, max: usize) -> Vec<&str> {
         pieces(text, max).map(|r| &text[r]).collect()
@@ -88,6 +90,13 @@ mod tests {
         let parts = cut(english, 20);
         assert_eq!(parts.concat(), english);
         assert_eq!(parts[0], "We collect data.");
+    }
+
+    #[test]
+    fn a_head_never_cuts_a_character() {
+        assert_eq!(head("個人情報", 7), "個人");
+        assert_eq!(head("個人情報", 100), "個人情報");
+        assert_eq!(head("個人情報", 2), "");
     }
 
     #[test]

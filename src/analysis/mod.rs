@@ -18,7 +18,7 @@ use serde::Serialize;
 pub use bigram::is_cjk;
 use japanese::JapanesePipeline;
 pub use japanese::segment;
-pub use tantivy_adapter::register;
+pub use tantivy_adapter::{analysed_bytes, register};
 
 /// Bumped whenever any analyser's output changes, so indexes built by an older analyser are refused.
 pub const ANALYSIS_VERSION: u32 = 1;

@@ -2,6 +2,8 @@
 //!
 //! Written against tantivy's tokenizer API directly (lindera-tantivy lags tantivy's releases).
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer, TokenizerManager};
 
 use super::{Analyzer, Term, Terms};
@@ -14,6 +16,15 @@ pub fn register(manager: &TokenizerManager) {
             TextAnalyzer::from(JoubunTokenizer::new(analyzer)),
         );
     }
+}
+
+/// Bytes of text the tokenizers were given, process-wide.
+static ANALYSED: AtomicU64 = AtomicU64::new(0);
+
+/// Bytes of text tantivy has handed to the analysers so far in this process: with the bytes given to
+/// an index writer, how much is still queued in it.
+pub fn analysed_bytes() -> u64 {
+    ANALYSED.load(Ordering::Relaxed)
 }
 
 /// A tantivy [`Tokenizer`] running one of our analysers.
@@ -39,6 +50,7 @@ impl Tokenizer for JoubunTokenizer {
     type TokenStream<'a> = JoubunTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JoubunTokenStream<'a> {
+        ANALYSED.fetch_add(text.len() as u64, Ordering::Relaxed);
         self.terms.clear();
         self.analyzer.analyze_into(text, false, &mut self.terms);
         self.token.reset();

@@ -354,7 +354,7 @@ impl IssuerReader {
         }
         for m in DEFINED_JA.find_iter(line) {
             let before = &line[..m.start()];
-            let start = floor(before, before.len().saturating_sub(120));
+            let start = before.floor_char_boundary(before.len().saturating_sub(120));
             self.offer(Source::Defined, name_before(&before[start..]), || {
                 format!("「{}{}」", &before[start..].trim_start(), m.as_str())
             });
@@ -545,13 +545,6 @@ fn strip_markup(line: &str) -> String {
     TAG.replace_all(line, " ")
         .replace(['[', ']'], "")
         .replace("**", "")
-}
-
-fn floor(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 fn tail(text: &str, chars: usize) -> &str {

@@ -123,12 +123,8 @@ pub fn cites(text: &str) -> Vec<String> {
             continue;
         }
         for m in name.find_iter(&text) {
-            let window = window_on_boundaries(
-                &text,
-                m.start().saturating_sub(10),
-                (m.end() + 40).min(text.len()),
-            )
-            .unwrap_or("");
+            let window = &text[text.floor_char_boundary(m.start().saturating_sub(10))
+                ..text.ceil_char_boundary(m.end() + 40)];
             if law
                 .unless
                 .iter()
@@ -136,7 +132,7 @@ pub fn cites(text: &str) -> Vec<String> {
             {
                 continue;
             }
-            let before_start = floor_boundary(&text, m.start().saturating_sub(30));
+            let before_start = text.floor_char_boundary(m.start().saturating_sub(30));
             let cite = ARTICLE_AFTER
                 .captures(&text[m.end()..])
                 .and_then(|c| citation(&law.id, &c))
@@ -160,22 +156,6 @@ pub fn cites(text: &str) -> Vec<String> {
         }
     }
     out
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-fn window_on_boundaries(text: &str, start: usize, end: usize) -> Option<&str> {
-    let start = floor_boundary(text, start);
-    let mut end = end;
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    text.get(start..end)
 }
 
 /// The jurisdiction a law id places a document under.

@@ -80,6 +80,9 @@ pub struct Decided<T> {
     pub cue: String,
 }
 
+/// The most of one line read for a document's facts.
+const FACT_LINE_BYTES: usize = 64 * 1024;
+
 /// What a document says about itself, gathered one line at a time so a large file is never held twice:
 /// its company, date, jurisdictions and main language.
 #[derive(Debug, Default)]
@@ -114,6 +117,10 @@ impl DocumentReader {
         let (japanese, latin) = letters(line);
         self.japanese += japanese;
         self.latin += latin;
+        // A document's facts stand in headings, signatures and ordinary paragraphs; a longer line (a
+        // whole document written on one line) is read for them no further than its head, so that it
+        // is never copied whole.
+        let line = crate::text::head(line, FACT_LINE_BYTES);
         if self.first_lines.len() < 2 {
             self.first_lines.push(line.to_string());
         }
@@ -123,7 +130,7 @@ impl DocumentReader {
             if self.date.as_ref().is_none_or(|b| date > b.value) {
                 self.date = Some(Decided {
                     value: date,
-                    cue: format!("「{}」", normalized.trim()),
+                    cue: format!("「{}」", crate::text::head(normalized.trim(), 300)),
                 });
             }
         }

@@ -246,11 +246,7 @@ const JUDGED_BYTES: usize = 64 * 1024;
 fn scores(text: &str) -> Vec<(usize, Vec<String>)> {
     // Cue spans are compared pair by pair, so a 30 MB one-line clause took minutes: its type is
     // judged from its first `JUDGED_BYTES` (the dev set's longest clause is 3.3 KB).
-    let mut end = text.len().min(JUDGED_BYTES);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let text = &text[..end];
+    let text = crate::text::head(text, JUDGED_BYTES);
     let mut per: HashMap<usize, Vec<String>> = HashMap::new();
     let mut seen: Vec<&str> = Vec::new();
     for (kind, cue, words) in cue_hits(&fold(text)) {
@@ -271,6 +267,22 @@ fn describe(kind: usize, cues: &[String]) -> String {
     format!("{} ({})", RULES.types[kind].name, distinct.join(", "))
 }
 
+/// An article's clauses joined, as far as its type is judged from: joining a 30 MB clause whole held
+/// a second copy of it.
+fn judged(texts: &[&str]) -> String {
+    let mut joined = String::new();
+    for text in texts {
+        if joined.len() >= JUDGED_BYTES {
+            break;
+        }
+        if !joined.is_empty() {
+            joined.push('\n');
+        }
+        joined.push_str(crate::text::head(text, JUDGED_BYTES));
+    }
+    joined
+}
+
 /// The type `text` is most about, by cue hits; `other` when it names none.
 pub fn text_type(text: &str) -> Decided<String> {
     match scores(text).first() {
@@ -289,7 +301,7 @@ pub fn text_type(text: &str) -> Decided<String> {
 pub fn article_type(heading: Option<&str>, texts: &[&str]) -> Decided<String> {
     heading
         .and_then(heading_type)
-        .unwrap_or_else(|| text_type(&texts.join("\n")))
+        .unwrap_or_else(|| text_type(&judged(texts)))
 }
 
 /// What an article is about, as context for its clauses: the type its heading names, or else the type
@@ -299,7 +311,7 @@ pub fn article_context(heading: Option<&str>, texts: &[&str]) -> Option<Decided<
     if let Some(named) = heading.and_then(heading_type) {
         return Some(named);
     }
-    let scored = scores(&texts.join("\n"));
+    let scored = scores(&judged(texts));
     let (kind, cues) = scored.first()?;
     let runner_up = scored.get(1).map_or(0, |s| s.1.len());
     (cues.len() >= 2 && cues.len() > runner_up).then(|| Decided {

@@ -5,6 +5,7 @@
 //! text is indexed through the analysers that fit its language, and its facts as facets. The files it
 //! was made from are recorded with each commit ([`record`]), so the two never disagree.
 
+mod backlog;
 mod fingerprint;
 pub mod folder;
 mod lock;
@@ -436,8 +437,8 @@ impl ClauseIndex {
         Ok(searcher)
     }
 
-    /// The tantivy document for one clause.
-    pub fn document(&self, clause: &Clause) -> TantivyDocument {
+    /// The tantivy document for one clause, and the bytes of text in it that our analysers will read.
+    pub fn document(&self, clause: &Clause) -> (TantivyDocument, usize) {
         self.fields.document(clause)
     }
 

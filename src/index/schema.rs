@@ -88,16 +88,18 @@ impl Fields {
         })
     }
 
-    /// The tantivy document for one clause.
-    pub fn document(&self, clause: &Clause) -> TantivyDocument {
+    /// The tantivy document for one clause, and the bytes of text in it that our analysers will read.
+    pub fn document(&self, clause: &Clause) -> (TantivyDocument, usize) {
         let f = self;
         let mut d = TantivyDocument::default();
         d.add_text(f.id, &clause.id);
         d.add_text(f.doc, &clause.doc);
         d.add_text(f.json, serde_json::to_string(clause).unwrap_or_default());
+        let mut analysed = 0;
         for (field, analyzer, _) in f.text() {
             if analyzers_for(clause.lang).contains(&analyzer) {
                 d.add_text(field, &clause.text);
+                analysed += clause.text.len();
             }
         }
         if let Some(heading) = &clause.heading {
@@ -108,6 +110,7 @@ impl Fields {
                 Lang::En => f.heading_en,
             };
             d.add_text(field, heading);
+            analysed += heading.len();
         }
         // Every type of a clause that does two things, so a filter or count for either finds it.
         let kinds: Vec<Facet> = clause
@@ -153,7 +156,7 @@ impl Fields {
         if let Some(date) = clause.date.as_deref().and_then(date_number) {
             d.add_u64(f.date, date);
         }
-        d
+        (d, analysed)
     }
 }
 

@@ -9,6 +9,7 @@ use std::time::Instant;
 use serde::Serialize;
 use tantivy::{IndexWriter, Term};
 
+use super::backlog::Backlog;
 use super::fingerprint::{Fingerprint, Fingerprinting};
 use super::record::{self, CommitRecord, Fingerprints};
 use super::{ClauseIndex, FolderState, IndexError, WriteLock, folder};
@@ -267,6 +268,7 @@ fn fill(
         .skipped
         .extend(walk_skipped.into_iter().map(|s| (s.path, s.reason)));
     let mut seen = Fingerprints::new();
+    let mut backlog = Backlog::new();
     for file in &files {
         let rel = corpus::relative(file, corpus_root);
         // Clauses segmented elsewhere can come by the million: they are streamed a line at a time, and
@@ -318,10 +320,12 @@ fn fill(
         let mut failure = None;
         let mut add = |clause: Clause, _| {
             if failure.is_none() {
+                let (document, analysed) = index.document(&clause);
                 failure = writer
-                    .add_document(index.document(&clause))
+                    .add_document(document)
                     .err()
                     .map(|e| IndexError::written(index_path, &e));
+                backlog.given(analysed);
                 report.clauses += 1;
             }
         };

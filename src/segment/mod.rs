@@ -93,12 +93,12 @@ pub fn segment(text: &str, outline: &Outline, mut emit: impl FnMut(Vec<Segment>)
             return;
         }
         if let Some(previous) = pending.replace(line) {
-            builder.push(&previous, pending.as_ref());
+            builder.push(previous, pending.as_ref());
             flush(&mut builder);
         }
     });
     if let Some(last) = pending {
-        builder.push(&last, None);
+        builder.push(last, None);
     }
     builder.finish();
     flush(&mut builder);

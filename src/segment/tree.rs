@@ -1,6 +1,8 @@
 //! The second pass: classified lines assembled into the clause tree, article by article, each clause
 //! with its label, id part and citation.
 
+use std::mem::take;
+
 use super::line::{Kind, Line, Style, ends_sentence};
 use super::numbering::{self, CiteStyle, Marker, Open, id_part, number_label};
 use super::outline::{followed_by_body, number_dot_heading};
@@ -68,7 +70,7 @@ impl Builder {
     }
 
     /// Takes the next line; `next` is the line after it, for decisions that look ahead.
-    pub fn push(&mut self, line: &Line, next: Option<&Line>) {
+    pub fn push(&mut self, mut line: Line, next: Option<&Line>) {
         let unheaded_break = line.blanks_before >= 2
             && matches!(self.style, None | Some(Style::TitleLine))
             && self.article.is_some()
@@ -79,7 +81,7 @@ impl Builder {
             self.start_article(None, None, None, line.number);
         }
         if self.style == Some(Style::NumberDot)
-            && let Some((number, heading)) = number_dot_heading(line, next)
+            && let Some((number, heading)) = number_dot_heading(&line, next)
         {
             self.start_article(
                 Some(number.to_string()),
@@ -128,7 +130,7 @@ impl Builder {
                     let number = (self.last_jo + 1).to_string();
                     self.start_jo(&number, Some(caption.clone()), line.number);
                 } else {
-                    self.paragraph(Marker::Plain, None, &line.text, line);
+                    self.paragraph(Marker::Plain, None, take(&mut line.text), &line);
                 }
             }
             Kind::Article {
@@ -151,7 +153,7 @@ impl Builder {
                     );
                 }
                 if !body.is_empty() {
-                    self.paragraph(Marker::Plain, None, body, line);
+                    self.paragraph(Marker::Plain, None, body.clone(), &line);
                 }
             }
             Kind::Article {
@@ -168,7 +170,7 @@ impl Builder {
                 number,
                 ..
             } => {
-                self.paragraph(Marker::Decimal, number.clone(), &line.text, line);
+                self.paragraph(Marker::Decimal, number.clone(), take(&mut line.text), &line);
             }
             Kind::Marked {
                 marker,
@@ -176,7 +178,7 @@ impl Builder {
                 label,
                 body,
             } => {
-                self.paragraph(*marker, number.clone(), &line.text, line);
+                self.paragraph(*marker, number.clone(), take(&mut line.text), &line);
                 // A marker alone on its line (`1 項.`), or a ■ label over its value (■代表者 / 沈海寅),
                 // heads the lines below it.
                 let label_bullet = *marker == Marker::Bullet
@@ -187,12 +189,12 @@ impl Builder {
             }
             _ => {
                 if self.open_heading && line.blanks_before <= 1 {
-                    self.extend_last(&line.text, line);
+                    self.extend_last(&line.text, &line);
                     self.heading_run = true;
-                } else if self.continues_wrapped_line(line) {
-                    self.extend_last(&line.text, line);
+                } else if self.continues_wrapped_line(&line) {
+                    self.extend_last(&line.text, &line);
                 } else {
-                    self.paragraph(Marker::Plain, None, &line.text, line);
+                    self.paragraph(Marker::Plain, None, take(&mut line.text), &line);
                 }
             }
         }
@@ -306,7 +308,8 @@ impl Builder {
         }
     }
 
-    fn paragraph(&mut self, marker: Marker, number: Option<String>, text: &str, line: &Line) {
+    /// Opens a clause of `text`, the line's own (taken, not copied: a line can be a whole document).
+    fn paragraph(&mut self, marker: Marker, number: Option<String>, text: String, line: &Line) {
         let depth = numbering::depth(
             marker,
             number.as_deref(),
@@ -428,7 +431,7 @@ impl Builder {
             },
             line_start: line.number,
             line_end: line.last,
-            text: text.to_string(),
+            text,
         });
     }
 
