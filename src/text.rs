@@ -29,7 +29,26 @@ pub fn pieces(text: &str, max: usize) -> impl Iterator<Item = Range<usize>> + '_
 
 /// The longest start of `text` at most `max` bytes long, cut between characters.
 pub fn head(text: &str, max: usize) -> &str {
-    &text[..text.floor_char_boundary(max)]
+    &text[..floor_boundary(text, max)]
+}
+
+/// The nearest character boundary of `text` at or before byte `i` (`str::floor_char_boundary` is newer
+/// than the Rust this crate supports).
+pub fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The nearest character boundary of `text` at or after byte `i`, at most its length.
+pub fn ceil_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 /// Where the first piece of `text` ends.
@@ -37,7 +56,7 @@ fn cut(text: &str, max: usize) -> usize {
     if text.len() <= max {
         return text.len();
     }
-    let limit = text.floor_char_boundary(max.max(1));
+    let limit = floor_boundary(text, max.max(1));
     if limit == 0 {
         // `max` is smaller than the first character: that character alone.
         return text.chars().next().map_or(0, char::len_utf8);

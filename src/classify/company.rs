@@ -354,7 +354,7 @@ impl IssuerReader {
         }
         for m in DEFINED_JA.find_iter(line) {
             let before = &line[..m.start()];
-            let start = before.floor_char_boundary(before.len().saturating_sub(120));
+            let start = crate::text::floor_boundary(before, before.len().saturating_sub(120));
             self.offer(Source::Defined, name_before(&before[start..]), || {
                 format!("「{}{}」", &before[start..].trim_start(), m.as_str())
             });

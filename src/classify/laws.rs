@@ -7,6 +7,7 @@ use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
 
 use crate::analysis::normalize::Normalized;
+use crate::text::{ceil_boundary, floor_boundary};
 
 #[derive(Deserialize)]
 struct LawRules {
@@ -123,8 +124,8 @@ pub fn cites(text: &str) -> Vec<String> {
             continue;
         }
         for m in name.find_iter(&text) {
-            let window = &text[text.floor_char_boundary(m.start().saturating_sub(10))
-                ..text.ceil_char_boundary(m.end() + 40)];
+            let window = &text[floor_boundary(&text, m.start().saturating_sub(10))
+                ..ceil_boundary(&text, m.end() + 40)];
             if law
                 .unless
                 .iter()
@@ -132,7 +133,7 @@ pub fn cites(text: &str) -> Vec<String> {
             {
                 continue;
             }
-            let before_start = text.floor_char_boundary(m.start().saturating_sub(30));
+            let before_start = floor_boundary(&text, m.start().saturating_sub(30));
             let cite = ARTICLE_AFTER
                 .captures(&text[m.end()..])
                 .and_then(|c| citation(&law.id, &c))
