@@ -195,6 +195,7 @@ impl Search {
                 explain: &mut explanation,
                 resolve: &resolve,
                 types: &mut types,
+                recent_texts: Default::default(),
             };
             clauses.push((Occur::Must, builder.ast(&ast)?));
         }
@@ -603,6 +604,8 @@ struct Builder<'a> {
     resolve: Resolve<'a>,
     /// The article types the query's words name.
     types: &'a mut Vec<String>,
+    /// Clause texts read for the parenthetical check, shared by every part of the query.
+    recent_texts: std::sync::Arc<sequence::ClauseTexts>,
 }
 
 impl Builder<'_> {
@@ -751,6 +754,7 @@ impl Builder<'_> {
                         parts: texts,
                         text: Some(TextSource {
                             json: self.fields.json,
+                            recent: self.recent_texts.clone(),
                         }),
                     })
                 }

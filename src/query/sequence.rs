@@ -4,9 +4,14 @@
 //! with 提供先の第三者 or 個人情報 … 関連する法令 does not. Only candidates (clauses holding every part)
 //! have their positions read, so a search costs no more per clause of the corpus than before.
 
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use tantivy::index::SegmentId;
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::store::StoreReader;
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
 /// Most positions between two parts: particles the analyser drops leave a gap each (第三者 [へ の] 提供
@@ -32,10 +37,83 @@ pub struct InOrder {
 }
 
 /// How to read a clause's text from the store: the stored JSON field holding it.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct TextSource {
     /// The stored field with the clause as JSON.
     pub json: Field,
+    /// The texts lately read, shared by every part of one query.
+    pub recent: Arc<ClauseTexts>,
+}
+
+/// Clause texts lately read from the store for the parenthetical check, shared by the alternatives of
+/// one query: a word's synonyms are scored side by side, clause by clause, and each alternative read
+/// and decompressed the same clause again (a third of a search for 第三者提供).
+#[derive(Default)]
+pub struct ClauseTexts {
+    recent: Mutex<VecDeque<Recent>>,
+    /// One store reader per segment, so that a block of the store is decompressed once, not once per
+    /// alternative.
+    stores: Mutex<Vec<(SegmentId, Arc<StoreReader>)>>,
+}
+
+impl std::fmt::Debug for ClauseTexts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClauseTexts")
+    }
+}
+
+/// A clause lately read, by segment and document, with its text if it had one.
+type Recent = (SegmentId, DocId, Option<Arc<ClauseText>>);
+
+/// A clause's text as stored, and normalised as the analysers see it.
+#[derive(Debug)]
+struct ClauseText {
+    raw: String,
+    normalized: String,
+}
+
+/// Decompressed store blocks kept per segment: the parts of a query read clauses in order, so a few do.
+const STORE_BLOCKS: usize = 4;
+
+/// How many texts [`ClauseTexts`] keeps: the alternatives of a query stand on the same clause at once.
+const RECENT_TEXTS: usize = 16;
+
+impl ClauseTexts {
+    /// The store reader of `reader`'s segment, shared by every part of the query.
+    fn store(&self, reader: &SegmentReader) -> tantivy::Result<Arc<StoreReader>> {
+        let mut stores = self.stores.lock().unwrap_or_else(|e| e.into_inner());
+        let segment = reader.segment_id();
+        if let Some((_, store)) = stores.iter().find(|(s, _)| *s == segment) {
+            return Ok(store.clone());
+        }
+        let store = Arc::new(reader.get_store_reader(STORE_BLOCKS)?);
+        stores.push((segment, store.clone()));
+        Ok(store)
+    }
+
+    /// The text of clause `doc` of `segment`, from those lately read or else by `load`.
+    fn get(
+        &self,
+        segment: SegmentId,
+        doc: DocId,
+        load: impl FnOnce() -> Option<String>,
+    ) -> Option<Arc<ClauseText>> {
+        let mut recent = self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, _, text)) = recent.iter().find(|(s, d, _)| (*s, *d) == (segment, doc)) {
+            return text.clone();
+        }
+        let text = load().map(|raw| {
+            Arc::new(ClauseText {
+                normalized: crate::analysis::normalize::Normalized::new(&raw).text,
+                raw,
+            })
+        });
+        if recent.len() == RECENT_TEXTS {
+            recent.pop_front();
+        }
+        recent.push_back((segment, doc, text.clone()));
+        text
+    }
 }
 
 impl Query for InOrder {
@@ -76,11 +154,12 @@ impl Weight for InOrderWeight {
                 None => return Ok(Box::new(tantivy::query::EmptyScorer)),
             }
         }
-        let store = match self.query.text {
-            Some(source) => Some((reader.get_store_reader(1)?, source)),
+        let store = match &self.query.text {
+            Some(source) => Some((source.recent.store(reader)?, source.clone())),
             None => None,
         };
         let mut scorer = InOrderScorer {
+            segment: reader.segment_id(),
             all: self.all.scorer(reader, boost)?,
             postings,
             positions: Vec::new(),
@@ -103,12 +182,13 @@ impl Weight for InOrderWeight {
 }
 
 struct InOrderScorer {
+    segment: SegmentId,
     /// Clauses holding every part, scored.
     all: Box<dyn Scorer>,
     postings: Vec<SegmentPostings>,
     /// Scratch: each part's positions in the current candidate.
     positions: Vec<Vec<u32>>,
-    store: Option<(tantivy::store::StoreReader, TextSource)>,
+    store: Option<(Arc<StoreReader>, TextSource)>,
     parts: Vec<String>,
 }
 
@@ -147,20 +227,52 @@ impl InOrderScorer {
         if !follows(&self.positions, MAX_SKIP_PARENTHESIS) {
             return false;
         }
-        let Ok(stored) = store.get::<tantivy::TantivyDocument>(doc) else {
+        let load = || {
+            use tantivy::schema::document::Value;
+            let stored = store.get::<tantivy::TantivyDocument>(doc).ok()?;
+            let json = stored.get_first(source.json)?.as_str()?;
+            let clause = serde_json::from_str::<serde_json::Value>(json).ok()?;
+            clause["text"].as_str().map(str::to_string)
+        };
+        let Some(text) = source.recent.get(self.segment, doc, load) else {
             return false;
         };
-        use tantivy::schema::document::Value;
-        let text = stored
-            .get_first(source.json)
-            .and_then(|v| v.as_str())
-            .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
-            .and_then(|v| v["text"].as_str().map(str::to_string));
-        text.is_some_and(|text| {
-            let analysed = crate::analysis::Analyzer::Ja.analyze(&text, false);
-            !in_order_spans(&text, &analysed, &self.parts).is_empty()
+        // Analysing the clause again cost half of a search for 第三者提供: the parts are first looked
+        // for as written, and only a part the text never spells so (a verb's dictionary form) needs
+        // the analyser.
+        if self
+            .parts
+            .iter()
+            .all(|part| text.normalized.contains(part.as_str()))
+        {
+            return parenthesised_in_order(&text.normalized, &self.parts);
+        }
+        let analysed = crate::analysis::Analyzer::Ja.analyze(&text.raw, false);
+        !in_order_spans(&text.raw, &analysed, &self.parts).is_empty()
+    }
+}
+
+/// Whether `parts`, each spelt as in `text`, stand in order, each next to the one before, a few
+/// particles (kana) after it, or after one parenthetical: as [`in_order_spans`] finds them, without
+/// analysing the text.
+fn parenthesised_in_order(text: &str, parts: &[String]) -> bool {
+    fn from(text: &str, at: usize, parts: &[String]) -> bool {
+        let Some((part, later)) = parts.split_first() else {
+            return true;
+        };
+        text[at..].match_indices(part.as_str()).any(|(i, _)| {
+            let start = at + i;
+            let between = &text[at..start];
+            let particles = between.chars().count() <= MAX_SKIP as usize + 1
+                && between.chars().all(|c| ('ぁ'..='ゖ').contains(&c));
+            (particles || close_after_parenthesis(between)) && from(text, start + part.len(), later)
         })
     }
+    let Some((first, later)) = parts.split_first() else {
+        return false;
+    };
+    text.match_indices(first.as_str())
+        .any(|(i, _)| from(text, i + first.len(), later))
 }
 
 /// Whether some occurrence of each part follows one of the part before within `max_skip` positions.
@@ -283,6 +395,27 @@ mod tests {
         // The best middle part counts, not the nearest.
         assert!(follows(&[vec![0], vec![1, 3], vec![6]], MAX_SKIP));
         assert!(!follows(&[vec![0], vec![], vec![1]], MAX_SKIP));
+    }
+
+    #[test]
+    fn parts_as_written_with_a_parenthetical_between() {
+        let parts = ["第三者".to_string(), "提供".to_string()];
+        assert!(parenthesised_in_order(
+            "第三者（当社の子会社を含みます。）に提供します",
+            &parts
+        ));
+        assert!(parenthesised_in_order("第三者への提供", &parts));
+        let four = ["第三者", "個人", "情報", "提供"].map(String::from);
+        assert!(parenthesised_in_order(
+            "第三者（外国にある者を含む。）に個人情報を提供",
+            &four
+        ));
+        assert!(!parenthesised_in_order("第三者、個人情報、提供", &four));
+        assert!(!parenthesised_in_order(
+            "第三者の定める方針に従い、当社は提供します",
+            &parts
+        ));
+        assert!(!parenthesised_in_order("提供先の第三者", &parts));
     }
 
     #[test]
