@@ -19,7 +19,7 @@ pub use id::DocIds;
 
 /// Bumped whenever segmentation or classification (`src/rules/`, `classify.rs`) would make other
 /// clauses from the same file: an index made under other rules re-reads every file once.
-pub const RULES_VERSION: u32 = 2;
+pub const RULES_VERSION: u32 = 3;
 
 /// One clause and its facts; the field names are the JSON every command reads and writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -53,6 +53,9 @@ pub struct Clause {
     pub article: Option<String>,
     /// The article's heading, if it has one.
     pub heading: Option<String>,
+    /// The chapter, section… titles the article stands under, outermost first (`第四章　… / 第一節　総則`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chapter: Option<String>,
     /// The clause's own label within its article (`2`, `1-(1)`).
     pub label: Option<String>,
     /// Its legal citation in the document's own terms (`第12条第2項第3号`, `5.1(2)`, `§3 ¶2`); what
@@ -185,6 +188,8 @@ struct GivenClause {
     #[serde(default, deserialize_with = "some_text_or_number")]
     heading: Option<String>,
     #[serde(default, deserialize_with = "some_text_or_number")]
+    chapter: Option<String>,
+    #[serde(default, deserialize_with = "some_text_or_number")]
     label: Option<String>,
     #[serde(rename = "type", default, deserialize_with = "some_text_or_number")]
     kind: Option<String>,
@@ -305,6 +310,7 @@ pub fn parse_jsonl(
             types: types.value,
             article: given.article,
             heading: given.heading,
+            chapter: given.chapter,
             label: given.label,
             cite: String::new(),
             level: Level::Paragraph,
@@ -427,6 +433,7 @@ pub fn parse_document(
                 types: kind.value,
                 article: seg.article.as_ref().and_then(|a| a.label.clone()),
                 heading: seg.article.as_ref().and_then(|a| a.heading.clone()),
+                chapter: seg.article.as_ref().and_then(|a| a.chapter.clone()),
                 label: seg.label,
                 cite: seg.cite,
                 level: seg.level,

@@ -90,7 +90,7 @@ proptest! {
                 let clause = Clause {
                     id: "x#1".into(), doc: "x".into(), company: None, title: None, date: None, lang,
                     jurisdictions: vec![], jurisdictions_inferred: false, cites: vec![], kind: "other".into(), types: vec![],
-                    article: None, heading: None, label: None, cite: String::new(), level: joubun::segment::Level::Paragraph,
+                    article: None, heading: None, chapter: None, label: None, cite: String::new(), level: joubun::segment::Level::Paragraph,
                     line_start: 1, line_end: 1, text: text.clone(),
                 };
                 let mut previous_end = 0;

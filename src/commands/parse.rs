@@ -112,6 +112,7 @@ fn write_json(
 #[derive(Default)]
 struct Tree {
     doc: Option<String>,
+    chapter: Option<String>,
     article: Option<(Option<String>, Option<String>)>,
 }
 
@@ -146,7 +147,12 @@ impl Tree {
                 }
             }
             self.doc = Some(clause.doc.clone());
+            self.chapter = None;
             self.article = None;
+        }
+        if clause.chapter.is_some() && self.chapter != clause.chapter {
+            writeln!(out, "  [{}]", clause.chapter.as_deref().unwrap_or_default())?;
+            self.chapter = clause.chapter.clone();
         }
         let article = (clause.article.clone(), clause.heading.clone());
         if self.article.as_ref() != Some(&article) {

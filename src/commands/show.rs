@@ -60,6 +60,9 @@ pub fn run(args: &ShowArgs) -> Result<Outcome> {
             c.label.as_deref().unwrap_or("-"),
             c.kind
         )?;
+        if let Some(chapter) = &c.chapter {
+            writeln!(out, "    in {chapter}")?;
+        }
         for line in c.text.lines() {
             writeln!(out, "    {line}")?;
         }

@@ -105,7 +105,7 @@ re!(
     r"^(?:#{1,6}\s*)?(第\s*(?:[0-9０-９]+|[〇一二三四五六七八九十百]+)\s*[編章節款目](?:の[0-9０-９一二三四五六七八九十]+)?)(?:[\s　]*([^\s　にのでをはがとも].*))?$"
 );
 re!(SUPPLEMENTARY, r"^(?:#{1,6}\s*)?附\s*則(?:[\s　（(].*)?$");
-re!(CAPTION, r"^[（(]([^（）()]{1,40})[）)]$");
+re!(CAPTION, r"^[（(]([^（）()]{1,60})[）)]$");
 re!(MD_NUMBERED, r"^#{1,6}\s*([0-9０-９]{1,3})[.．]?\s+(.+)$");
 re!(MD_PLAIN, r"^(#{1,6})\s+(.+)$");
 re!(NUMBER_SPACE, r"^([0-9０-９]{1,2})[ 　]+(\S.*)$");
@@ -307,8 +307,9 @@ pub fn classify(text: &str) -> Kind {
         };
         return article(Style::Jo, Some(number), heading, body);
     }
+    // A title may list its subjects (第五編　組織変更、合併、会社分割…), but never says a sentence.
     if let Some(c) = CHAPTER.captures(text)
-        && c.get(2).is_none_or(|t| is_short_heading(t.as_str()))
+        && c.get(2).is_none_or(|t| is_title_like(t.as_str()))
     {
         return Kind::Chapter {
             title: strip_heading_marks(text),

@@ -37,6 +37,9 @@ pub struct ArticleRef {
     pub heading: Option<String>,
     /// The id part: the article number, or `s` + its ordinal for unnumbered sections; `0` is the preamble.
     pub key: String,
+    /// The chapter, section… titles the article stands under, outermost first, joined by ` / `
+    /// (`第四章　個人情報取扱事業者等の義務等 / 第一節　総則`).
+    pub chapter: Option<String>,
 }
 
 /// One clause's place and text, before metadata.
@@ -210,6 +213,38 @@ mod tests {
                 Some("1".into())
             ],
             "{segs:#?}"
+        );
+    }
+
+    #[test]
+    fn chapter_and_section_titles_are_context_of_the_articles_under_them() {
+        let text = "第一章　総則\n（目的）\n第一条　この法律は目的を定める。\n第二章　義務\n第一節　通則\n第二条　事業者は守る。\n第二節　特則\n第三条　特に守る。\n第三章　雑則\n第四条　雑。\n附　則\n第一条　施行する。\n";
+        let (_, segs) = segment(text);
+        let chapters: Vec<(String, Option<String>)> = segs
+            .iter()
+            .map(|s| (s.cite.clone(), s.article.clone().and_then(|a| a.chapter)))
+            .collect();
+        let some = |t: &str| Some(t.to_string());
+        assert_eq!(
+            chapters,
+            [
+                ("第1条第1項".to_string(), some("第一章　総則")),
+                (
+                    "第2条第1項".to_string(),
+                    some("第二章　義務 / 第一節　通則")
+                ),
+                (
+                    "第3条第1項".to_string(),
+                    some("第二章　義務 / 第二節　特則")
+                ),
+                ("第4条第1項".to_string(), some("第三章　雑則")),
+                ("附則第1条第1項".to_string(), some("附　則")),
+            ]
+        );
+        // The titles are never clauses themselves.
+        assert!(
+            segs.iter()
+                .all(|s| !s.text.contains("総則") && !s.text.contains("通則"))
         );
     }
 

@@ -13,6 +13,27 @@ const PARTICLES: [char; 11] = [
     'は', 'を', 'に', 'が', 'の', 'と', 'で', 'も', 'へ', 'や', 'て',
 ];
 
+/// How deep a division title stands: 編 above 章 above 節 above 款 above 目; the supplementary
+/// provisions (附則) stand beside the chapters, closing them all.
+fn division_rank(title: &str, supplementary: bool) -> u8 {
+    if supplementary {
+        return 1;
+    }
+    // The kind follows the number: 第四章, 第2節, 第十一款.
+    let kind = title
+        .chars()
+        .skip(1)
+        .take(8)
+        .find(|c| "編章節款目".contains(*c));
+    match kind {
+        Some('編') => 0,
+        Some('章') | None => 1,
+        Some('節') => 2,
+        Some('款') => 3,
+        _ => 4,
+    }
+}
+
 /// Assembles classified lines into segments.
 pub struct Builder {
     style: Option<Style>,
@@ -41,8 +62,11 @@ pub struct Builder {
     caption: Option<String>,
     /// Whether a chapter title has been seen: captions below it belong to articles.
     chapters: bool,
-    /// Inside the supplementary provisions (附則), whose articles restart at 第1条.
-    supplementary: bool,
+    /// The open chapter, section… titles, with their rank (編 0, 章 1, 節 2, 款 3, 目 4), outermost first.
+    divisions: Vec<(u8, String)>,
+    /// Inside supplementary provisions, whose articles restart at 第1条: how they are cited (`附則`, or
+    /// for an amendment's `附則（平成一五年五月三〇日法律第六一号）`, so that each amendment's 第1条 has its own).
+    supplementary: Option<String>,
 }
 
 impl Builder {
@@ -65,7 +89,8 @@ impl Builder {
             heading_run: false,
             caption: None,
             chapters: false,
-            supplementary: false,
+            divisions: Vec::new(),
+            supplementary: None,
         }
     }
 
@@ -106,9 +131,15 @@ impl Builder {
                 self.caption = None;
                 self.article_has_body = true;
                 self.chapters = true;
+                let rank = division_rank(title, *supplementary);
+                self.divisions.retain(|(r, _)| *r < rank);
+                self.divisions.push((rank, title.clone()));
                 if *supplementary {
-                    self.supplementary = true;
-                    self.article_cite = title.split_whitespace().collect();
+                    let cite: String = title.split_whitespace().collect();
+                    // 抄 marks an excerpt of the provisions, not part of their name.
+                    let cite = cite.trim_end_matches('抄').to_string();
+                    self.article_cite = cite.clone();
+                    self.supplementary = Some(cite);
                     self.cite_style = CiteStyle::Section;
                 }
             }
@@ -232,10 +263,9 @@ impl Builder {
         let label = format!("第{main}条{sub}");
         self.start_article(Some(number.to_string()), Some(label.clone()), heading, line);
         self.cite_style = CiteStyle::Jo;
-        self.article_cite = if self.supplementary {
-            format!("附則{label}")
-        } else {
-            label
+        self.article_cite = match &self.supplementary {
+            Some(provisions) => format!("{provisions}{label}"),
+            None => label,
         };
     }
 
@@ -254,10 +284,15 @@ impl Builder {
         };
         self.cite_style = CiteStyle::Section;
         let key = number.unwrap_or_else(|| format!("s{}", self.articles_seen));
+        let chapter = (!self.divisions.is_empty()).then(|| {
+            let titles: Vec<&str> = self.divisions.iter().map(|(_, t)| t.as_str()).collect();
+            titles.join(" / ")
+        });
         self.article = Some(ArticleRef {
             label,
             heading,
             key,
+            chapter,
         });
         self.stack.clear();
         self.paragraphs = 0;

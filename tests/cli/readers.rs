@@ -521,3 +521,95 @@ fn index_takes_every_format() {
         );
     }
 }
+
+/// The statutes of `../shared/` (CI has them at the same place), read whole.
+fn shared_statute(path: &str) -> (String, Vec<Value>) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(path);
+    let xml = std::fs::read_to_string(&file).unwrap();
+    (xml, parse(&file))
+}
+
+#[test]
+fn every_article_of_the_shared_statutes_is_citable_under_its_caption_and_chapter() {
+    let (_, appi) = shared_statute("legal/appi.egov.xml");
+    let by_cite = |cite: &str| {
+        appi.iter()
+            .find(|c| c["cite"] == cite)
+            .unwrap_or_else(|| panic!("no clause cited {cite}"))
+    };
+    let item = by_cite("第27条第1項第1号");
+    assert_eq!(item["text"], "一　法令に基づく場合");
+    assert_eq!(item["heading"], "第三者提供の制限");
+    assert_eq!(
+        item["chapter"],
+        "第四章　個人情報取扱事業者等の義務等 / 第二節　個人情報取扱事業者及び個人関連情報取扱事業者の義務"
+    );
+    assert!(
+        by_cite("第2条第2項")["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("２　この法律において「個人識別符号」とは")
+    );
+    assert_eq!(by_cite("第1条第1項")["chapter"], "第一章　総則");
+    for path in [
+        "legal/appi.egov.xml",
+        "legal/labor-standards.egov.xml",
+        "devset/statutes/",
+    ] {
+        let files: Vec<String> = if path.ends_with('/') {
+            let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared")
+                .join(path);
+            std::fs::read_dir(dir)
+                .unwrap()
+                .map(|e| format!("{path}{}", e.unwrap().file_name().to_string_lossy()))
+                .collect()
+        } else {
+            vec![path.to_string()]
+        };
+        for file in files {
+            let (xml, clauses) = shared_statute(&file);
+            // Every caption the statute gives an article is that article's heading.
+            let captions = xml.matches("<ArticleCaption").count();
+            // An article is named by its chapter (each amendment's 附則 is one) and its label.
+            let headed: std::collections::HashSet<(String, String)> = clauses
+                .iter()
+                .filter(|c| c["heading"].is_string() && c["article"].is_string())
+                .map(|c| (c["chapter"].to_string(), c["article"].to_string()))
+                .collect();
+            assert!(
+                headed.len() >= captions,
+                "{file}: {captions} captions, {} articles headed",
+                headed.len()
+            );
+            // Every clause of an article is cited by article and paragraph (an article with no body,
+            // 「第八条　削除」, by article alone), and no two alike.
+            let in_articles: Vec<&Value> = clauses
+                .iter()
+                .filter(|c| c["article"].is_string())
+                .collect();
+            for c in &in_articles {
+                let cite = c["cite"].as_str().unwrap();
+                let whole_article = c["level"] == "article";
+                assert!(
+                    cite.contains('条') && (whole_article || cite.contains('項')),
+                    "{file}: {c}"
+                );
+            }
+            let mut cites: Vec<&str> = in_articles
+                .iter()
+                .map(|c| c["cite"].as_str().unwrap())
+                .collect();
+            let all = cites.len();
+            cites.sort();
+            cites.dedup();
+            assert!(
+                cites.len() * 100 >= all * 95,
+                "{file}: {} of {all} citations unique",
+                cites.len()
+            );
+        }
+    }
+}
