@@ -283,7 +283,7 @@ pub fn parse_jsonl(
                 cue: "given".to_string(),
             },
             (None, _) => {
-                let article = given.heading.as_deref().and_then(classify::heading_type);
+                let article = classify::article_context(given.heading.as_deref(), &[]);
                 classify::clause_types(article.as_ref(), &given.text)
             }
         };
@@ -376,7 +376,7 @@ pub fn parse_document(
         let first = &article[0];
         let heading = first.article.as_ref().and_then(|a| a.heading.as_deref());
         let texts: Vec<&str> = article.iter().map(|s| s.text.as_str()).collect();
-        let article_type = classify::article_type(heading, &texts);
+        let article_type = classify::article_context(heading, &texts);
         let langs: Vec<Lang> = article
             .iter()
             .map(|seg| {
@@ -406,8 +406,10 @@ pub fn parse_document(
                 false => ids.make(&format!("{part}.{}", seg.key)),
             };
             // The preamble is not about one thing: each of its clauses is typed by its own text.
-            let kind =
-                classify::clause_types(seg.article.as_ref().map(|_| &article_type), &seg.text);
+            let kind = classify::clause_types(
+                seg.article.as_ref().and(article_type.as_ref()),
+                &seg.text,
+            );
             let explanation = Explanation {
                 type_cue: kind.cue.clone(),
                 company_cue: company_cue.clone(),

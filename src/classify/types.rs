@@ -20,6 +20,7 @@ use crate::analysis::normalize::Normalized;
 struct TypeRules {
     heading_weight: f32,
     most_types: usize,
+    outside: Outside,
     #[serde(rename = "type")]
     types: Vec<TypeRule>,
 }
@@ -37,6 +38,17 @@ struct TypeRule {
     not: Vec<String>,
 }
 
+/// Headings that name a subject outside privacy (governing law, prohibited acts, fees): their clauses
+/// are `other` unless their own text says enough of one type to outweigh `weight`.
+#[derive(Deserialize)]
+struct Outside {
+    weight: f32,
+    /// Phrases found anywhere in a heading.
+    heading: Vec<String>,
+    /// Headings that are only this word (活動, 事業 in articles of association).
+    whole: Vec<String>,
+}
+
 /// One compiled cue: its type's index, its text as written, the literal it starts with (for the
 /// one-pass search) and its pattern.
 struct Cue {
@@ -47,6 +59,11 @@ struct Cue {
 }
 
 static RULES: LazyLock<TypeRules> = LazyLock::new(|| {
+    // DEV-ONLY: remove before merging.
+    if let Ok(path) = std::env::var("JOUBUN_DEV_TYPES") {
+        let text = std::fs::read_to_string(path).unwrap();
+        return toml::from_str(&text).unwrap();
+    }
     toml::from_str(include_str!("../rules/types.toml")).expect("src/rules/types.toml is valid")
 });
 
@@ -304,11 +321,34 @@ pub fn article_type(heading: Option<&str>, texts: &[&str]) -> Decided<String> {
         .unwrap_or_else(|| text_type(&judged(texts)))
 }
 
-/// What an article is about, as context for its clauses: the type its heading names, or else the type
-/// its whole text is clearly most about (two cues or more, more than any other type's); `None` when
-/// neither says, so that a clause without cues of its own stays `other`.
+/// The subject outside privacy a heading names (準拠法, 禁止事項, Governing Law), if it names no type.
+fn outside_heading(heading: &str) -> Option<Decided<String>> {
+    let folded = fold(heading);
+    let bare = folded
+        .split("{#")
+        .next()
+        .unwrap_or_default()
+        .trim_matches(|c: char| !c.is_alphanumeric());
+    let cue = RULES
+        .outside
+        .heading
+        .iter()
+        .find(|c| folded.contains(c.as_str()))
+        .or_else(|| RULES.outside.whole.iter().find(|c| bare == c.as_str()))?;
+    Some(Decided {
+        value: OTHER.to_string(),
+        cue: format!("heading 「{heading}」 names “{cue}”, outside privacy"),
+    })
+}
+
+const OTHER: &str = "other";
+
+/// What an article is about, as context for its clauses: the type its heading names, `other` when the
+/// heading names a subject outside privacy, or else the type its whole text is clearly most about (two
+/// cues or more, more than any other type's); `None` when none says, so that a clause without cues of
+/// its own stays `other`.
 pub fn article_context(heading: Option<&str>, texts: &[&str]) -> Option<Decided<String>> {
-    if let Some(named) = heading.and_then(heading_type) {
+    if let Some(named) = heading.and_then(|h| heading_type(h).or_else(|| outside_heading(h))) {
         return Some(named);
     }
     let scored = scores(&judged(texts));
@@ -324,8 +364,26 @@ pub fn article_context(heading: Option<&str>, texts: &[&str]) -> Option<Decided<
 /// context; the article's type alone when the clause names none. Every type the clause's own text
 /// has cues of is listed, up to the rules' `most_types`.
 pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Vec<String>> {
+    if is_stamp(text) {
+        return Decided {
+            value: vec![OTHER.to_string()],
+            cue: "a closing mark, version or date stamp, not a provision".to_string(),
+        };
+    }
     let scored = scores(text);
     let context = article.and_then(|a| RULES.types.iter().position(|t| t.name == a.value));
+    // Under a heading outside privacy, stray cues (不正に収集する行為, 第三者に譲渡) are what the clause
+    // mentions, not what it is about.
+    if let Some(a) = article.filter(|a| a.value == OTHER)
+        && scored
+            .first()
+            .is_none_or(|(_, cues)| (cues.len() as f32) < RULES.outside.weight)
+    {
+        return Decided {
+            value: vec![OTHER.to_string()],
+            cue: format!("article: {}", a.cue),
+        };
+    }
     if scored.is_empty() {
         return match article {
             Some(a) => Decided {
@@ -379,6 +437,29 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
     }
 }
 
+/// Whether a clause is only a closing mark (以上), a version or a date stamp (改定日：2022年2月2日,
+/// "Last updated: May 1, 2024"): the document's furniture, which says nothing of any type.
+fn is_stamp(text: &str) -> bool {
+    static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?xi)^(?:
+              以上
+            | (?:version|ver\.?|バージョン|版) \s*[:：]?\s* v?[0-9.]+
+            | (?:制定|改定|改訂|施行|発効|更新|最終更新|最終改定)(?:日|日付)?
+              \s*[:：]?\s* [^。.]{0,30}? [0-9]{1,4} [^。]{0,20}?
+            | (?:last\s+)?(?:updated|revised|modified)(?:\s+on)? \s*[:：]?\s* [^.]{0,30}? [0-9]{1,4} [^.]{0,20}?
+            | effective(?:\s+date)?(?:\s+on)? \s*[:：]?\s* [^.]{0,30}? [0-9]{1,4} [^.]{0,20}?
+            | (?:令和|平成|昭和)?\s*[0-9元]{1,4}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日
+              \s*(?:制定|改定|改訂|施行|発効|更新|改正)?
+            )$",
+        )
+        .unwrap()
+    });
+    let text = fold(text);
+    let text = text.trim().trim_end_matches(['。', '.']);
+    text.chars().count() <= 60 && STAMP.is_match(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +510,55 @@ mod tests {
             "{outsourced:?}"
         );
         assert_eq!(types(None, "No cue here at all."), ["other"]);
+    }
+
+    #[test]
+    fn stamps_are_no_provision() {
+        for stamp in [
+            "以上",
+            "バージョン： 1.0",
+            "Ver. 1.0",
+            "改定日： 2022年2月2日",
+            "2025年1月1日制定",
+            "令和4年4月1日 改定",
+            "Revised: February 2nd, 2022",
+            "Last updated: May 1, 2024",
+        ] {
+            assert_eq!(types(Some("変更"), stamp), ["other"], "{stamp}");
+        }
+        assert_eq!(
+            types(None, "本ポリシーは2022年2月2日に改定しました。改定後の内容は本サイトに掲載します。"),
+            ["changes"]
+        );
+    }
+
+    #[test]
+    fn headings_outside_privacy_keep_stray_cues_out() {
+        let outside = |heading: &str, text: &str| {
+            let article = article_context(Some(heading), &[text]);
+            clause_types(article.as_ref(), text).value
+        };
+        assert_eq!(
+            outside("禁止事項", "他人の個人情報を不正に収集する行為"),
+            ["other"]
+        );
+        assert_eq!(
+            outside("準拠法及び管轄裁判所", "東京地方裁判所を専属的合意管轄裁判所とします。"),
+            ["other"]
+        );
+        assert_eq!(
+            outside("Governing Law", "Except to the extent applicable law provides otherwise, these terms are governed by the laws of Ruritania."),
+            ["other"]
+        );
+        assert_eq!(outside("活動", "郷土資料の収集及び整理"), ["other"]);
+        // A clause that says much of one type still takes it.
+        let said = outside(
+            "免責事項",
+            "当社は、個人情報の漏えい等が発生した場合、個人情報保護委員会に報告し、本人に通知します。漏えい事案の原因を調査します。インシデントの再発を防ぎます。",
+        );
+        assert_eq!(said[0], "breach", "{said:?}");
+        // Without a heading a clause is judged by its own cues.
+        assert_eq!(types(None, "個人情報を第三者に提供しません。"), ["third-party"]);
     }
 
     #[test]
