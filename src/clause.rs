@@ -400,16 +400,30 @@ pub fn parse_document(
         if *uses > 1 {
             part = format!("{part}~{uses}");
         }
+        // The type of the paragraph that leads into the items after it (「次の場合を除き、第三者に提供しません。」).
+        let mut lead: Option<Decided<String>> = None;
         for (seg, lang) in article.into_iter().zip(langs) {
             let id = match seg.key.is_empty() {
                 true => ids.make(&part),
                 false => ids.make(&format!("{part}.{}", seg.key)),
             };
-            // The preamble is not about one thing: each of its clauses is typed by its own text.
-            let kind = classify::clause_types(
-                seg.article.as_ref().and(article_type.as_ref()),
-                &seg.text,
-            );
+            // The preamble is not about one thing: each of its clauses is typed by its own text. An item
+            // is read in the context of its lead-in where that says what the list is about.
+            let article_context = seg.article.as_ref().and(article_type.as_ref());
+            let context = match seg.level {
+                Level::Item => lead.as_ref().or(article_context),
+                _ => article_context,
+            };
+            let kind = classify::clause_types(context, &seg.text);
+            if seg.level != Level::Item {
+                lead =
+                    (kind.value[0] != "other" && classify::leads_into_list(&seg.text)).then(|| {
+                        Decided {
+                            value: kind.value[0].clone(),
+                            cue: format!("its lead-in clause: {}", kind.cue),
+                        }
+                    });
+            }
             let explanation = Explanation {
                 type_cue: kind.cue.clone(),
                 company_cue: company_cue.clone(),

@@ -476,7 +476,9 @@ impl IssuerReader {
             });
         }
         if let Some(c) = OUR_BRAND_EN.captures(line) {
-            self.offer(Source::Speaker, name(&c[1]), || format!("brand “{}”", &c[0]));
+            self.offer(Source::Speaker, name(&c[1]), || {
+                format!("brand “{}”", &c[0])
+            });
         }
     }
 

@@ -20,7 +20,10 @@ use company::IssuerReader;
 pub use company::bare_company;
 pub use dates::front_matter_date;
 pub use laws::{cites, jurisdiction_of, law_of};
-pub use types::{article_context, article_type, clause_types, heading_type, text_type, type_names};
+pub use types::{
+    article_context, article_type, clause_types, heading_type, leads_into_list, text_type,
+    type_names,
+};
 
 /// A clause's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -394,7 +397,9 @@ mod tests {
         // A partner that speaks of its own service is not the issuer.
         assert_eq!(
             company(
-                &["当サイトはアクセス解析を使います。グーグル合同会社は、同社のサービスで情報を集めます。"],
+                &[
+                    "当サイトはアクセス解析を使います。グーグル合同会社は、同社のサービスで情報を集めます。"
+                ],
                 Some("プライバシーポリシー")
             ),
             None

@@ -47,6 +47,8 @@ struct Outside {
     heading: Vec<String>,
     /// Headings that are only this word (活動, 事業 in articles of association).
     whole: Vec<String>,
+    /// Types a clause keeps under such a heading when it names them.
+    keep: Vec<String>,
 }
 
 /// One compiled cue: its type's index, its text as written, the literal it starts with (for the
@@ -199,8 +201,8 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
     let named = RULES.types.iter().enumerate().find_map(|(i, t)| {
         let cue = found
             .iter()
-            .find(|h| h.0 == i)
-            .map(|h| h.2.clone())
+            .find(|h| h.kind == i)
+            .map(|h| h.words.clone())
             .or_else(|| {
                 t.heading
                     .iter()
@@ -215,9 +217,19 @@ pub fn heading_type(heading: &str) -> Option<Decided<String>> {
     })
 }
 
-/// The cues found in folded text, as (type index, cue), one per place: a cue inside a longer one of any
-/// type, or inside a `not` phrase, does not count.
-fn cue_hits(folded: &str) -> Vec<(usize, &'static str, String)> {
+/// One cue found: its type's index, the cue as written, where it stands and the words found.
+struct Hit {
+    kind: usize,
+    cue: &'static str,
+    start: usize,
+    end: usize,
+    words: String,
+}
+
+/// The cues found in folded text, one per place: a cue inside a longer one of any type, or inside a
+/// `not` phrase, does not count, and two cues of one type that overlap ("for the purpose" in "for the
+/// purpose of use") are one thing said.
+fn cue_hits(folded: &str) -> Vec<Hit> {
     let (automaton, owners, always) = &*LITERALS;
     let mut candidates: Vec<usize> = automaton
         .find_overlapping_iter(folded)
@@ -248,11 +260,54 @@ fn cue_hits(folded: &str) -> Vec<(usize, &'static str, String)> {
                 }
         })
     };
-    spans
+    let mut found: Vec<(usize, usize, &Cue)> = spans
         .iter()
         .filter(|(s, e, cue)| !cue.veto && !covered(*s, *e, cue))
-        .map(|(s, e, cue)| (cue.kind, cue.text, folded[*s..*e].to_string()))
-        .collect()
+        .copied()
+        .collect();
+    found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    let mut hits: Vec<Hit> = Vec::new();
+    for (start, end, cue) in found {
+        let overlaps = |h: &Hit| h.kind == cue.kind && h.start < end && start < h.end;
+        if !hits.iter().any(overlaps) {
+            hits.push(Hit {
+                kind: cue.kind,
+                cue: cue.text,
+                start,
+                end,
+                words: folded[start..end].to_string(),
+            });
+        }
+    }
+    hits
+}
+
+/// The byte ranges of `folded` inside brackets, outermost only: asides such as "(IP address, cookie
+/// identifier)" or 「（以下「個人情報保護法」といいます。）」. An unclosed bracket opens no aside.
+fn asides(folded: &str) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut depth = 0usize;
+    for (i, c) in folded.char_indices() {
+        match c {
+            '(' => {
+                if depth == 0 {
+                    open = Some(i);
+                }
+                depth += 1;
+            }
+            ')' if depth > 0 => {
+                depth -= 1;
+                if depth == 0
+                    && let Some(start) = open.take()
+                {
+                    ranges.push((start, i + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
 }
 
 /// How much of a clause's text its type is judged from.
@@ -264,12 +319,21 @@ fn scores(text: &str) -> Vec<(usize, Vec<String>)> {
     // Cue spans are compared pair by pair, so a 30 MB one-line clause took minutes: its type is
     // judged from its first `JUDGED_BYTES` (the dev set's longest clause is 3.3 KB).
     let text = crate::text::head(text, JUDGED_BYTES);
+    let folded = fold(text);
+    let hits = cue_hits(&folded);
+    // What a clause mentions in an aside is not what it is about, unless it says nothing else.
+    let asides = asides(&folded);
+    let aside = |h: &Hit| asides.iter().any(|&(s, e)| s <= h.start && h.end <= e);
+    let said: Vec<&Hit> = match hits.iter().filter(|h| !aside(h)).collect::<Vec<_>>() {
+        outside if outside.is_empty() => hits.iter().collect(),
+        outside => outside,
+    };
     let mut per: HashMap<usize, Vec<String>> = HashMap::new();
     let mut seen: Vec<&str> = Vec::new();
-    for (kind, cue, words) in cue_hits(&fold(text)) {
-        if !seen.contains(&cue) {
-            seen.push(cue);
-            per.entry(kind).or_default().push(words);
+    for hit in said {
+        if !seen.contains(&hit.cue) {
+            seen.push(hit.cue);
+            per.entry(hit.kind).or_default().push(hit.words.clone());
         }
     }
     let mut scored: Vec<(usize, Vec<String>)> = per.into_iter().collect();
@@ -373,8 +437,10 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
     let scored = scores(text);
     let context = article.and_then(|a| RULES.types.iter().position(|t| t.name == a.value));
     // Under a heading outside privacy, stray cues (不正に収集する行為, 第三者に譲渡) are what the clause
-    // mentions, not what it is about.
+    // mentions, not what it is about; a type the rules keep there (minors) is what it is about.
+    let kept = |kind: usize| RULES.outside.keep.contains(&RULES.types[kind].name);
     if let Some(a) = article.filter(|a| a.value == OTHER)
+        && scored.iter().all(|(kind, _)| !kept(*kind))
         && scored
             .first()
             .is_none_or(|(_, cues)| (cues.len() as f32) < RULES.outside.weight)
@@ -382,6 +448,17 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
         return Decided {
             value: vec![OTHER.to_string()],
             cue: format!("article: {}", a.cue),
+        };
+    }
+    // A bracketed note that names nothing ("(English Translation, see Section 8)") is not the article's
+    // provision.
+    let folded = fold(text);
+    let folded = folded.trim();
+    let note = asides(folded).first() == Some(&(0, folded.len()));
+    if scored.is_empty() && note {
+        return Decided {
+            value: vec![OTHER.to_string()],
+            cue: "a bracketed note with no cue".to_string(),
         };
     }
     if scored.is_empty() {
@@ -435,6 +512,18 @@ pub fn clause_types(article: Option<&Decided<String>>, text: &str) -> Decided<Ve
         value,
         cue: format!("own text has {}", why.join("; ")),
     }
+}
+
+/// Whether a clause announces a list after it (「次の場合を除き、第三者に提供しません。」, "in the following
+/// cases:"): the items that follow are read in its context.
+pub fn leads_into_list(text: &str) -> bool {
+    static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)次の|以下の|下記の|次に掲げる|以下に掲げる|following|below|as follows|[:：]\s*$",
+        )
+        .unwrap()
+    });
+    LEAD.is_match(text)
 }
 
 /// Whether a clause is only a closing mark (以上), a version or a date stamp (改定日：2022年2月2日,
@@ -527,7 +616,10 @@ mod tests {
             assert_eq!(types(Some("変更"), stamp), ["other"], "{stamp}");
         }
         assert_eq!(
-            types(None, "本ポリシーは2022年2月2日に改定しました。改定後の内容は本サイトに掲載します。"),
+            types(
+                None,
+                "本ポリシーは2022年2月2日に改定しました。改定後の内容は本サイトに掲載します。"
+            ),
             ["changes"]
         );
     }
@@ -543,11 +635,17 @@ mod tests {
             ["other"]
         );
         assert_eq!(
-            outside("準拠法及び管轄裁判所", "東京地方裁判所を専属的合意管轄裁判所とします。"),
+            outside(
+                "準拠法及び管轄裁判所",
+                "東京地方裁判所を専属的合意管轄裁判所とします。"
+            ),
             ["other"]
         );
         assert_eq!(
-            outside("Governing Law", "Except to the extent applicable law provides otherwise, these terms are governed by the laws of Ruritania."),
+            outside(
+                "Governing Law",
+                "Except to the extent applicable law provides otherwise, these terms are governed by the laws of Ruritania."
+            ),
             ["other"]
         );
         assert_eq!(outside("活動", "郷土資料の収集及び整理"), ["other"]);
@@ -558,7 +656,10 @@ mod tests {
         );
         assert_eq!(said[0], "breach", "{said:?}");
         // Without a heading a clause is judged by its own cues.
-        assert_eq!(types(None, "個人情報を第三者に提供しません。"), ["third-party"]);
+        assert_eq!(
+            types(None, "個人情報を第三者に提供しません。"),
+            ["third-party"]
+        );
     }
 
     #[test]
