@@ -3,9 +3,12 @@
 //! Read from what documents say about their issuer, most explicit first: the defining phrase
 //! (「X（以下「当社」という。）」, `X Inc. ("we", "us")`), the naming article of articles of association
 //! (「この法人は、Xと称する。」), a labelled line or table row (販売業者, 運営者, 会社名, Company name),
-//! the signature at the end (医療法人X, 厚生労働省, `NumFOCUS, Inc.`), the title, the copyright line. Every
-//! candidate must look like a name: no company is better than a wrong one, so sentence fragments,
-//! placeholders (株式会社○○○), products and title words are refused.
+//! the signature at the end (医療法人X, 厚生労働省, `NumFOCUS, Inc.`), the title (a body's rules are named
+//! after it: 「X町会会館使用規定」), the copyright line, a legal entity opening a sentence about the site
+//! or service itself, and last what the policy speaks as when it names no entity (「X（以下「本アプリ」）は」,
+//! "our various X products"). Every candidate must look like a name: no company is better than a wrong
+//! one, so sentence fragments, placeholders (株式会社○○○), products and title words are refused; an app
+//! is taken only when the policy defines it as the party that speaks and names no one else.
 
 use std::sync::LazyLock;
 
