@@ -19,7 +19,7 @@ pub use id::DocIds;
 
 /// Bumped whenever segmentation or classification (`src/rules/`, `classify.rs`) would make other
 /// clauses from the same file: an index made under other rules re-reads every file once.
-pub const RULES_VERSION: u32 = 3;
+pub const RULES_VERSION: u32 = 4;
 
 /// One clause and its facts; the field names are the JSON every command reads and writes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -288,7 +288,7 @@ pub fn parse_jsonl(
                 cue: "given".to_string(),
             },
             (None, _) => {
-                let article = given.heading.as_deref().and_then(classify::heading_type);
+                let article = classify::article_context(given.heading.as_deref(), &[]);
                 classify::clause_types(article.as_ref(), &given.text)
             }
         };
@@ -382,7 +382,7 @@ pub fn parse_document(
         let first = &article[0];
         let heading = first.article.as_ref().and_then(|a| a.heading.as_deref());
         let texts: Vec<&str> = article.iter().map(|s| s.text.as_str()).collect();
-        let article_type = classify::article_type(heading, &texts);
+        let article_type = classify::article_context(heading, &texts);
         let langs: Vec<Lang> = article
             .iter()
             .map(|seg| {
@@ -406,14 +406,30 @@ pub fn parse_document(
         if *uses > 1 {
             part = format!("{part}~{uses}");
         }
+        // The type of the paragraph that leads into the items after it (「次の場合を除き、第三者に提供しません。」).
+        let mut lead: Option<Decided<String>> = None;
         for (seg, lang) in article.into_iter().zip(langs) {
             let id = match seg.key.is_empty() {
                 true => ids.make(&part),
                 false => ids.make(&format!("{part}.{}", seg.key)),
             };
-            // The preamble is not about one thing: each of its clauses is typed by its own text.
-            let kind =
-                classify::clause_types(seg.article.as_ref().map(|_| &article_type), &seg.text);
+            // The preamble is not about one thing: each of its clauses is typed by its own text. An item
+            // is read in the context of its lead-in where that says what the list is about.
+            let article_context = seg.article.as_ref().and(article_type.as_ref());
+            let context = match seg.level {
+                Level::Item => lead.as_ref().or(article_context),
+                _ => article_context,
+            };
+            let kind = classify::clause_types(context, &seg.text);
+            if seg.level != Level::Item {
+                lead =
+                    (kind.value[0] != "other" && classify::leads_into_list(&seg.text)).then(|| {
+                        Decided {
+                            value: kind.value[0].clone(),
+                            cue: format!("its lead-in clause: {}", kind.cue),
+                        }
+                    });
+            }
             let explanation = Explanation {
                 type_cue: kind.cue.clone(),
                 company_cue: company_cue.clone(),

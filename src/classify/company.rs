@@ -3,9 +3,12 @@
 //! Read from what documents say about their issuer, most explicit first: the defining phrase
 //! (「X（以下「当社」という。）」, `X Inc. ("we", "us")`), the naming article of articles of association
 //! (「この法人は、Xと称する。」), a labelled line or table row (販売業者, 運営者, 会社名, Company name),
-//! the signature at the end (医療法人X, 厚生労働省, `NumFOCUS, Inc.`), the title, the copyright line. Every
-//! candidate must look like a name: no company is better than a wrong one, so sentence fragments,
-//! placeholders (株式会社○○○), products and title words are refused.
+//! the signature at the end (医療法人X, 厚生労働省, `NumFOCUS, Inc.`), the title (a body's rules are named
+//! after it: 「X町会会館使用規定」), the copyright line, a legal entity opening a sentence about the site
+//! or service itself, and last what the policy speaks as when it names no entity (「X（以下「本アプリ」）は」,
+//! "our various X products"). Every candidate must look like a name: no company is better than a wrong
+//! one, so sentence fragments, placeholders (株式会社○○○), products and title words are refused; an app
+//! is taken only when the policy defines it as the party that speaks and names no one else.
 
 use std::sync::LazyLock;
 
@@ -89,6 +92,26 @@ static COPYRIGHT: LazyLock<Regex> = LazyLock::new(|| {
 /// (`販売業者クラブン株式会社`).
 static LABEL_RUN_ON: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(&format!(r"^(?:{LABELS})\s*(.{{2,40}})$")).unwrap());
+/// 「BIPROGY 株式会社およびすべてのコントリビューターは、本サイトの…」: a legal entity opening a sentence
+/// about the document's own site, service or terms; a partner named in passing speaks of its own.
+static SUBJECT_JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?:^|。)\s*((?:{FORMS_JA})\s?[^{STOP}]{{1,30}}?|[^{STOP}]{{1,30}}?\s?(?:{FORMS_JA}))\s*(?:(?:および|及び|並びに|と)[^、。]{{0,20}}?)?は、[^。]{{0,40}}?本(?:サイト|サービス|規約|利用規約|アプリ|ソフトウェア|契約|ポリシー|プログラム)"
+    ))
+    .unwrap()
+});
+/// 「デリログ（以下「本アプリ」といいます）は、」: a policy that speaks as its app or site.
+static SPEAKER_JA: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^([^{STOP}]{{2,30}})\s*[（(]\s*以下\s*[、,]?\s*[「『]?\s*(?:本|当)(?:アプリ|アプリケーション|サービス|サイト|ウェブサイト|webサイト|Webサイト)\s*[」』]?[^）)]{{0,12}}[）)]\s*(?:は|では)"
+    ))
+    .unwrap()
+});
+/// "our various Automattic products": the brand a document calls its own.
+static OUR_BRAND_EN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b[Oo]ur\s+(?:various\s+|other\s+|family\s+of\s+)?([A-Z][\w&'.\-]*(?:\s+[A-Z][\w&'.\-]*){0,2})\s+(?:products|brands|companies|family\s+of)\b")
+        .unwrap()
+});
 /// 「日本ワイワム（宗教法人 世界青年宣教会）は、」: a name glossed with its legal entity, as a subject.
 static GLOSSED_JA: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
@@ -310,6 +333,10 @@ enum Source {
     Signature,
     Title,
     Copyright,
+    /// A legal entity that is the subject of a sentence about the site or service itself.
+    Subject,
+    /// What the policy speaks as when it names no entity: its app or site, or the brand of "our X products".
+    Speaker,
 }
 
 /// Gathers issuer candidates one line at a time.
@@ -400,15 +427,7 @@ impl IssuerReader {
                 format!("「{}」", &c[0])
             });
         }
-        let cells: Vec<&str> = line
-            .split(['|', '｜', '\t'])
-            .map(|c| {
-                c.trim()
-                    .trim_matches(['*', '■', '□', '●', '◆', '・'])
-                    .trim()
-            })
-            .filter(|c| !c.is_empty())
-            .collect();
+        let cells = cells(line);
         let label_line = cells.first().and_then(|first| {
             let rest = if cells.len() > 1 {
                 Some(cells[1..].join(" "))
@@ -449,17 +468,32 @@ impl IssuerReader {
             let value = entity_or_name(&c[1]);
             self.offer(Source::Copyright, value, || format!("copyright 「{line}」"));
         }
+        if let Some(c) = SUBJECT_JA.captures(line) {
+            self.offer(Source::Subject, entity_or_name(&c[1]), || {
+                format!("subject 「{}」", &c[0])
+            });
+        }
+        if let Some(c) = SPEAKER_JA.captures(line) {
+            self.offer(Source::Speaker, name(&c[1]), || {
+                format!("speaker 「{}」", &c[0])
+            });
+        }
+        if let Some(c) = OUR_BRAND_EN.captures(line) {
+            self.offer(Source::Speaker, name(&c[1]), || {
+                format!("brand “{}”", &c[0])
+            });
+        }
     }
 
-    /// The issuer, given the document's title.
-    pub fn finish(mut self, title: Option<&str>) -> Option<Decided<String>> {
+    /// The issuer, given the document's title or, when it has none, its first lines.
+    pub fn finish(mut self, titles: &[String]) -> Option<Decided<String>> {
         // A signature stands at the end: an entity named alone early on is more likely a partner's.
         if let Some((at, decided)) = self.signature.take()
             && at * 10 >= self.lines * 6
         {
             self.offer(Source::Signature, Some(decided.value), || decided.cue);
         }
-        if let Some(title) = title {
+        for title in titles {
             let title = strip_markup(title);
             self.offer(Source::Title, title_name(&title), || {
                 format!("title 「{title}」")
@@ -485,6 +519,13 @@ fn title_name(title: &str) -> Option<String> {
             return Some(n);
         }
     }
+    // 「大和田町会会館運営使用規定」: a body's rules named after it.
+    if let Some(n) = parts
+        .iter()
+        .find_map(|p| BODY_TITLE.captures(p).and_then(|c| name(&c[1])))
+    {
+        return Some(n);
+    }
     // `個人情報保護方針｜葛西記念財団`, `… ライセンス契約 - Uniant`: beside the document's name, the site's.
     let names_document = |p: &str| DOCUMENT_WORDS.is_match(p);
     if parts.len() > 1 && parts.iter().any(|p| names_document(p)) {
@@ -495,6 +536,14 @@ fn title_name(title: &str) -> Option<String> {
     }
     None
 }
+
+/// A title that is a body's name, perhaps a facility of it, and a kind of rules (`X町会会館使用規定`).
+static BODY_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^([^{STOP}]{{1,20}}(?:{BODIES}))[^{STOP}]{{0,12}}?(?:規定|規程|規約|会則|定款|細則|要綱|方針|ポリシー)$"
+    ))
+    .unwrap()
+});
 
 /// Words that make a title part the document's own name rather than its issuer's.
 static DOCUMENT_WORDS: LazyLock<Regex> = LazyLock::new(|| {
@@ -537,6 +586,30 @@ fn entity_or_name(value: &str) -> Option<String> {
         }
     }
     name(value.split("（").next().unwrap_or(value)).or_else(|| name(value))
+}
+
+/// A line's table cells: `| a | b |`, tab-separated, or a row as the reader lays it out,
+/// `header: cell / header: cell` (the headers dropped).
+fn cells(line: &str) -> Vec<&str> {
+    let parts: Vec<&str> = line.split(" / ").collect();
+    let parts: Vec<&str> = if parts.len() > 1 && parts.iter().all(|p| p.contains(": ")) {
+        parts
+            .iter()
+            .map(|p| p.split_once(": ").map_or(*p, |(_, value)| value))
+            .collect()
+    } else {
+        vec![line]
+    };
+    parts
+        .iter()
+        .flat_map(|p| p.split(['|', '｜', '\t']))
+        .map(|c| {
+            c.trim()
+                .trim_matches(['*', '■', '□', '●', '◆', '・'])
+                .trim()
+        })
+        .filter(|c| !c.is_empty())
+        .collect()
 }
 
 fn strip_markup(line: &str) -> String {

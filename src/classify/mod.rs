@@ -20,7 +20,10 @@ use company::IssuerReader;
 pub use company::bare_company;
 pub use dates::front_matter_date;
 pub use laws::{cites, jurisdiction_of, law_of};
-pub use types::{article_context, article_type, clause_types, heading_type, text_type, type_names};
+pub use types::{
+    article_context, article_type, clause_types, heading_type, leads_into_list, text_type,
+    type_names,
+};
 
 /// A clause's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -144,12 +147,18 @@ impl DocumentReader {
     /// The facts, given the document's title (a company may be named only there).
     pub fn finish(self, title: Option<&str>) -> DocumentFacts {
         let lang = language_of_counts(self.japanese, self.latin, Lang::Ja);
-        let title = title
-            .map(|t| Normalized::new(t).text)
-            .or_else(|| self.first_lines.first().map(|l| Normalized::new(l).text));
+        // A text file has no title but its first lines: 「会館利用規定」 then 「大和田町会会館運営使用規定」.
+        let titles: Vec<String> = match title {
+            Some(t) => vec![Normalized::new(t).text],
+            None => self
+                .first_lines
+                .iter()
+                .map(|l| Normalized::new(l).text)
+                .collect(),
+        };
         let company = self
             .issuer
-            .finish(title.as_deref())
+            .finish(&titles)
             .map(|d| Decided {
                 value: bare_company(&d.value),
                 cue: d.cue,
@@ -349,6 +358,112 @@ mod tests {
             company(&["© 2026 KASAI MEMORIAL FOUNDATION"], None),
             Some("KASAI MEMORIAL FOUNDATION".into())
         );
+    }
+
+    #[test]
+    fn issuers_in_table_rows_as_the_reader_lays_them_out() {
+        assert_eq!(
+            company(&["項目: 販売事業者 / 内容: 山田 花子"], None),
+            Some("山田 花子".into())
+        );
+        assert_eq!(
+            company(&["区分: 運営会社 / 詳細: 株式会社みどり企画"], None),
+            Some("みどり企画".into())
+        );
+        // A row whose header is its label keeps its values whole.
+        assert_eq!(
+            company(&["事業者名: あおば合同会社 / 東京都"], None),
+            Some("あおば".into())
+        );
+        assert_eq!(
+            company(&["項目: サービス名 / 内容: はなまるノート"], None),
+            None,
+            "a service's name is not its seller"
+        );
+    }
+
+    #[test]
+    fn issuers_as_the_subject_of_the_documents_own_terms() {
+        assert_eq!(
+            company(
+                &[
+                    "## ライセンスの付与",
+                    "ソラマメ 株式会社およびすべての協力者は、本サイトの文書に利用を許諾します。"
+                ],
+                Some("利用規約")
+            ),
+            Some("ソラマメ".into())
+        );
+        // A partner that speaks of its own service is not the issuer.
+        assert_eq!(
+            company(
+                &[
+                    "当サイトはアクセス解析を使います。グーグル合同会社は、同社のサービスで情報を集めます。"
+                ],
+                Some("プライバシーポリシー")
+            ),
+            None
+        );
+        // Any defining phrase outranks a subject.
+        assert_eq!(
+            company(
+                &[
+                    "株式会社あさひ（以下「当社」）は、",
+                    "株式会社ゆうひは、本サービスの決済を代行します。"
+                ],
+                None
+            ),
+            Some("あさひ".into())
+        );
+    }
+
+    #[test]
+    fn a_policy_speaking_as_its_app_or_brand() {
+        assert_eq!(
+            company(
+                &["ポケ日記（以下「本アプリ」といいます）は、お客様の情報を次のとおり扱います。"],
+                Some("プライバシーポリシー")
+            ),
+            Some("ポケ日記".into())
+        );
+        assert_eq!(
+            company(
+                &[
+                    "ポケ日記（以下「本アプリ」）は、",
+                    "| **販売事業者** | 佐藤 一郎 |"
+                ],
+                None
+            ),
+            Some("佐藤 一郎".into()),
+            "the seller named outranks the app"
+        );
+        assert_eq!(
+            company(
+                &["We show you ads about our various Nimbus products."],
+                None
+            ),
+            Some("Nimbus".into())
+        );
+        assert_eq!(
+            company(&["We improve our Services and our Website."], None),
+            None
+        );
+    }
+
+    #[test]
+    fn issuers_named_in_their_rules_title() {
+        assert_eq!(
+            company(
+                &["会館利用規定", "桜台自治会集会所使用規定", "第1条 目的"],
+                None
+            ),
+            Some("桜台自治会".into())
+        );
+        assert_eq!(
+            company(&["当会は、"], Some("みなと保育協会個人情報保護規程")),
+            Some("みなと保育協会".into())
+        );
+        assert_eq!(company(&["会館利用規定"], None), None);
     }
 
     #[test]
