@@ -315,38 +315,53 @@ impl Near {
     }
 }
 
-/// The occurrences of `to` that stand as `within` requires beside some occurrence of `from`.
+/// The occurrences of `to` that stand as `within` requires beside some other occurrence of `from`
+/// (`data /3 data` asks for the word twice).
 fn meet(within: Within, from: &[Occurrence], to: &[Occurrence]) -> Vec<Occurrence> {
+    let other = |a: &Occurrence, b: &Occurrence| a.span != b.span;
     match within {
-        Within::Clause if from.is_empty() => Vec::new(),
-        Within::Clause => to.to_vec(),
+        Within::Clause => to
+            .iter()
+            .filter(|o| from.iter().any(|f| other(f, o)))
+            .copied()
+            .collect(),
         Within::Sentence => {
-            let mut sentences: Vec<usize> = from.iter().filter_map(|o| o.sentence).collect();
-            sentences.sort_unstable();
+            let mut from: Vec<(usize, (usize, usize))> = from
+                .iter()
+                .filter_map(|o| Some((o.sentence?, o.span)))
+                .collect();
+            from.sort_unstable();
             to.iter()
                 .filter(|o| {
-                    o.sentence
-                        .is_some_and(|s| sentences.binary_search(&s).is_ok())
+                    let Some(sentence) = o.sentence else {
+                        return false;
+                    };
+                    let at = from.partition_point(|&(s, _)| s < sentence);
+                    from[at..]
+                        .iter()
+                        .take_while(|&&(s, _)| s == sentence)
+                        .any(|&(_, span)| span != o.span)
                 })
                 .copied()
                 .collect()
         }
         Within::Words(n) => {
             let n = n as usize;
-            let mut from: Vec<(usize, usize)> = from.iter().map(|o| o.words).collect();
+            let mut from: Vec<((usize, usize), (usize, usize))> =
+                from.iter().map(|o| (o.words, o.span)).collect();
             from.sort_unstable();
-            let longest = from.iter().map(|(f, l)| l - f).max().unwrap_or(0);
+            let longest = from.iter().map(|((f, l), _)| l - f).max().unwrap_or(0);
             to.iter()
                 .filter(|o| {
                     let (first, last) = o.words;
                     // Only occurrences starting within reach can be near: a binary search, then a
                     // short walk, so a clause repeating a word costs no square of its count.
                     let lowest = first.saturating_sub(n + longest);
-                    let at = from.partition_point(|&(f, _)| f < lowest);
+                    let at = from.partition_point(|&((f, _), _)| f < lowest);
                     from[at..]
                         .iter()
-                        .take_while(|&&(f, _)| f <= last + n)
-                        .any(|&(f, l)| gap((f, l), (first, last)) <= n)
+                        .take_while(|&&((f, _), _)| f <= last + n)
+                        .any(|&(words, span)| span != o.span && gap(words, o.words) <= n)
                 })
                 .copied()
                 .collect()
@@ -431,6 +446,51 @@ fn abbreviated(before: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::Analyzer;
+    use crate::classify::Lang;
+
+    fn near(text: &str, lang: Lang, a: &str, within: Within, b: &str) -> bool {
+        let analyzer = match lang {
+            Lang::Ja => Analyzer::Ja,
+            Lang::En => Analyzer::En,
+        };
+        let word = |w: &str| {
+            let terms = analyzer.analyze(w, false).into_iter().map(|t| t.text);
+            vec![Pattern::Terms(analyzer, terms.collect())]
+        };
+        let near = Near {
+            operands: vec![word(a), word(b)],
+            within: vec![within],
+        };
+        near.holds(&mut Analysed::new(text, lang))
+    }
+
+    #[test]
+    fn operands_meet_as_the_operators_require() {
+        let en = "We sell personal data. We never share it with brokers, and data is kept. Data.";
+        let holds = |a, within, b| near(en, Lang::En, a, within, b);
+        assert!(holds("sell", Within::Sentence, "data"));
+        assert!(!holds("sell", Within::Sentence, "brokers"));
+        assert!(holds("sell", Within::Clause, "brokers"));
+        assert!(
+            holds("sell", Within::Words(2), "data"),
+            "sell personal data"
+        );
+        assert!(!holds("sell", Within::Words(1), "data"));
+        assert!(holds("data", Within::Words(1), "personal"), "either order");
+        // An operand twice asks for two occurrences.
+        assert!(!holds("sell", Within::Clause, "sell"));
+        assert!(!holds("data", Within::Sentence, "data"));
+        assert!(holds("data", Within::Clause, "data"));
+        let ja =
+            "当社は、本人の同意を得ないで第三者に個人データを提供しません。提供先は公表します。";
+        let holds = |a, within, b| near(ja, Lang::Ja, a, within, b);
+        assert!(holds("第三者", Within::Sentence, "同意"));
+        assert!(!holds("公表", Within::Sentence, "第三者"));
+        assert!(holds("公表", Within::Clause, "第三者"));
+        assert!(holds("第三者", Within::Words(5), "提供"));
+        assert!(!holds("同意", Within::Words(2), "提供"));
+    }
 
     fn sentences(text: &str) -> Vec<&str> {
         let mut start = 0;
