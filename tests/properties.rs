@@ -247,13 +247,22 @@ fn places(
             );
         }
     }
+    // Positions count every word the analyser sees, in Japanese the particles it drops too.
+    let words: Vec<(std::ops::Range<usize>, usize)> = if ja {
+        joubun::analysis::segment(text)
+            .into_iter()
+            .zip(0..)
+            .collect()
+    } else {
+        terms.iter().map(|t| (t.start..t.end, t.position)).collect()
+    };
     spans
         .into_iter()
         .filter_map(|(start, end)| {
-            let covered: Vec<usize> = terms
+            let covered: Vec<usize> = words
                 .iter()
-                .filter(|t| t.start < end && start < t.end)
-                .map(|t| t.position)
+                .filter(|(w, _)| w.start < end && start < w.end)
+                .map(|(_, position)| *position)
                 .collect();
             Some((
                 (*covered.iter().min()?, *covered.iter().max()?),

@@ -42,11 +42,20 @@ impl<'t> Analysed<'t> {
         self.text
     }
 
-    /// The analyser whose terms are the clause's words: positions count in its terms.
-    pub fn word_analyzer(&self) -> Analyzer {
+    /// The clause's words in order, at the positions the word analyser counts: for Japanese every
+    /// morpheme, the particles the analyser drops too; for English every word.
+    pub fn words(&mut self) -> Vec<Word> {
         match self.lang {
-            Lang::Ja => Analyzer::Ja,
-            Lang::En => Analyzer::En,
+            // The `ja` analyser's positions number the segmenter's words.
+            Lang::Ja => (crate::analysis::segment(self.text).into_iter().enumerate())
+                .map(|(position, range)| Word { range, position })
+                .collect(),
+            Lang::En => (self.terms(Analyzer::En).iter())
+                .map(|t| Word {
+                    range: t.start..t.end,
+                    position: t.position,
+                })
+                .collect(),
         }
     }
 
@@ -62,6 +71,15 @@ impl<'t> Analysed<'t> {
         };
         &self.terms[at].1
     }
+}
+
+/// One word of a clause: where it stands in the text, and its position.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// Its bytes in the clause text.
+    pub range: std::ops::Range<usize>,
+    /// Its position, as the analyser numbers it.
+    pub position: usize,
 }
 
 impl Pattern {

@@ -7,7 +7,7 @@
 //! Everything else of the query is read as before: a `/` inside a word (and/or, a URL) is no operator.
 
 use super::QueryError;
-use super::pattern::{Analysed, Pattern, merged};
+use super::pattern::{Analysed, Pattern, Word, merged};
 
 /// Most words an `/N` operator may span: more is no proximity.
 pub const MAX_WORDS: u32 = 10_000;
@@ -294,7 +294,7 @@ impl Near {
             .iter()
             .map(|patterns| merged(patterns.iter().flat_map(|p| p.spans(clause)).collect()))
             .collect();
-        let words = clause.terms(clause.word_analyzer());
+        let words = clause.words();
         spans
             .into_iter()
             .map(|spans| {
@@ -305,7 +305,7 @@ impl Near {
                         let last = ends.partition_point(|&e| e < span.1);
                         Occurrence {
                             span,
-                            words: word_positions(words, span),
+                            words: word_positions(&words, span),
                             sentence: (sentence == last).then_some(sentence),
                         }
                     })
@@ -374,17 +374,18 @@ fn gap(a: (usize, usize), b: (usize, usize)) -> usize {
     b.0.saturating_sub(a.1).max(a.0.saturating_sub(b.1))
 }
 
-/// The first and last positions of the words `span` covers; a span over no word (punctuation)
-/// stands where the next word would.
-fn word_positions(words: &[crate::analysis::Term], span: (usize, usize)) -> (usize, usize) {
-    let at = words.partition_point(|t| t.end <= span.0);
-    let covered = words[at..].iter().take_while(|t| t.start < span.1);
-    match (covered.clone().next(), covered.last()) {
+/// The first and last positions of the words (in order, with their positions) that `span` covers;
+/// a span over no word (a space) stands where the next word would.
+fn word_positions(words: &[Word], span: (usize, usize)) -> (usize, usize) {
+    let at = words.partition_point(|w| w.range.end <= span.0);
+    let covered = &words[at..];
+    let covered = &covered[..covered.partition_point(|w| w.range.start < span.1)];
+    match (covered.first(), covered.last()) {
         (Some(first), Some(last)) => (first.position, last.position),
         _ => {
             let next = words.get(at).map_or_else(
-                || words.last().map_or(0, |t| t.position + 1),
-                |t| t.position,
+                || words.last().map_or(0, |w| w.position + 1),
+                |w| w.position,
             );
             (next, next)
         }
@@ -579,6 +580,28 @@ mod tests {
         ] {
             assert!(super::split(query).is_err(), "{query}");
         }
+    }
+
+    #[test]
+    fn japanese_positions_number_the_segmenters_words() {
+        let text = "提供に関する詳細は個別のサービス利用時に明示する利用規約等をご参照ください。";
+        let words = crate::analysis::segment(text);
+        for term in Analyzer::Ja.analyze(text, false) {
+            let at = words.iter().position(|w| w.start == term.start);
+            assert_eq!(at, Some(term.position), "{term:?}");
+        }
+        // する inside に関する, a word the analyser drops, stands where that word does.
+        let near = |within| {
+            Near {
+                operands: vec![
+                    vec![Pattern::Sequence(Analyzer::CjkBigram, vec!["する".into()])],
+                    vec![Pattern::Terms(Analyzer::Ja, vec!["詳細".into()])],
+                ],
+                within: vec![within],
+            }
+            .holds(&mut Analysed::new("提供に関する詳細", Lang::Ja))
+        };
+        assert!(near(Within::Words(1)));
     }
 
     #[test]
