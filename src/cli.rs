@@ -244,7 +244,8 @@ pub struct FilterArgs {
 #[derive(Debug, Args)]
 pub struct SearchArgs {
     /// The query, in one argument or several: words ANDed, "exact phrase" (or 「…」), OR, -word,
-    /// ( ), heading:word, type:…, company:…. Full-width spaces and operators work as typed.
+    /// ( ), heading:word, type:…, company:…; A /s B (one sentence), A /p B (one clause), A /N B (within
+    /// N words). Full-width spaces and operators work as typed.
     #[arg(num_args = 0.., value_name = "QUERY")]
     pub query: Vec<String>,
     #[command(flatten)]

@@ -179,3 +179,140 @@ proptest! {
         }
     }
 }
+
+/// The words of each clause of the bundled corpus, in order, as (surface, position): Japanese words of
+/// two or more characters, English words of three or more letters; with the clause's id.
+fn corpus_words() -> &'static Vec<(String, Vec<(String, usize)>)> {
+    static WORDS: OnceLock<Vec<(String, Vec<(String, usize)>)>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        let index = bundled();
+        let everything = Search::new(index, "", &Filters::default()).unwrap();
+        let answer = everything.run(index, 10_000, 0).unwrap();
+        let mut clauses = Vec::new();
+        for hit in &answer.hits {
+            let text = &hit.clause.text;
+            let ja = hit.clause.lang == joubun::classify::Lang::Ja;
+            let analyzer = if ja { Analyzer::Ja } else { Analyzer::En };
+            let word = |w: &str| {
+                if ja {
+                    w.chars().count() >= 2 && w.chars().all(joubun::analysis::is_cjk)
+                } else {
+                    w.len() >= 3 && w.chars().all(|c| c.is_ascii_lowercase())
+                }
+            };
+            let words: Vec<(String, usize)> = analyzer
+                .analyze(text, false)
+                .into_iter()
+                .filter(|t| word(&text[t.start..t.end]))
+                .map(|t| (text[t.start..t.end].to_string(), t.position))
+                .collect();
+            if words.len() >= 2 {
+                clauses.push((hit.clause.id.clone(), words));
+            }
+        }
+        clauses
+    })
+}
+
+/// The word positions (first, last) and byte span of each place `word` stands in `text`, found
+/// without the query code: the word analyser's equal terms, and for Japanese the very string and
+/// words of the same reading.
+fn places(
+    text: &str,
+    lang: joubun::classify::Lang,
+    word: &str,
+) -> Vec<((usize, usize), (usize, usize))> {
+    let ja = lang == joubun::classify::Lang::Ja;
+    let analyzer = if ja { Analyzer::Ja } else { Analyzer::En };
+    let terms = analyzer.analyze(text, false);
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let wanted = analyzer.analyze(word, false);
+    if let [one] = wanted.as_slice() {
+        spans.extend(
+            terms
+                .iter()
+                .filter(|t| t.text == one.text)
+                .map(|t| (t.start, t.end)),
+        );
+    }
+    if ja {
+        spans.extend(text.match_indices(word).map(|(at, w)| (at, at + w.len())));
+        if let [reading] = Analyzer::JaReading.analyze(word, false).as_slice() {
+            let readings = Analyzer::JaReading.analyze(text, false);
+            spans.extend(
+                readings
+                    .iter()
+                    .filter(|t| t.text == reading.text)
+                    .map(|t| (t.start, t.end)),
+            );
+        }
+    }
+    // Positions count every word the analyser sees, in Japanese the particles it drops too.
+    let words: Vec<(std::ops::Range<usize>, usize)> = if ja {
+        joubun::analysis::segment(text)
+            .into_iter()
+            .zip(0..)
+            .collect()
+    } else {
+        terms.iter().map(|t| (t.start..t.end, t.position)).collect()
+    };
+    spans
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let covered: Vec<usize> = words
+                .iter()
+                .filter(|(w, _)| w.start < end && start < w.end)
+                .map(|(_, position)| *position)
+                .collect();
+            Some((
+                (*covered.iter().min()?, *covered.iter().max()?),
+                (start, end),
+            ))
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn every_hit_of_a_within_n_words_holds_both_words_that_close(
+        clause in any::<prop::sample::Index>(),
+        first in any::<prop::sample::Index>(),
+        apart in 1usize..6,
+        n in 1u32..8,
+    ) {
+        // Two words of one clause, so that many queries have hits, and that clause must be one when
+        // they stand within n.
+        let clauses = corpus_words();
+        let (id, words) = &clauses[clause.index(clauses.len())];
+        let i = first.index(words.len());
+        let j = (i + apart).min(words.len() - 1);
+        let ((a, pa), (b, pb)) = (&words[i], &words[j]);
+        prop_assume!(a != b);
+        // A word the synonyms file expands stands for more than itself.
+        prop_assume!(joubun::query::synonyms::expand(a).len() == 1);
+        prop_assume!(joubun::query::synonyms::expand(b).len() == 1);
+        let index = bundled();
+        let query = format!("{a} /{n} {b}");
+        // Stop words cannot be operands.
+        let Ok(search) = Search::new(index, &query, &Filters::default()) else {
+            return Ok(());
+        };
+        let answer = search.run(index, 1000, 0).unwrap();
+        prop_assert_eq!(answer.total, answer.hits.len());
+        for hit in &answer.hits {
+            let c = &hit.clause;
+            let near = places(&c.text, c.lang, a).iter().any(|&(pa, sa)| {
+                places(&c.text, c.lang, b).iter().any(|&(pb, sb)| {
+                    let gap = pb.0.saturating_sub(pa.1).max(pa.0.saturating_sub(pb.1));
+                    sa != sb && gap <= n as usize
+                })
+            });
+            prop_assert!(near, "{query}: not within {n} words in {:?}", c.text);
+        }
+        if pb - pa <= n as usize {
+            prop_assert!(answer.hits.iter().any(|h| &h.clause.id == id), "{query}: {id} missing");
+        }
+    }
+}

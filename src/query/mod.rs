@@ -27,6 +27,9 @@ mod collect;
 pub mod facet;
 pub mod input;
 mod nearness;
+mod pattern;
+pub mod proximity;
+mod proximity_query;
 pub mod sequence;
 pub mod synonyms;
 mod word;
@@ -36,6 +39,9 @@ use crate::clause::Clause;
 use crate::index::{ClauseIndex, Fields, date_number};
 use collect::{Results, ResultsCollector};
 use nearness::Nearness;
+use pattern::{Analysed, Pattern};
+use proximity::{Chain, Near};
+use proximity_query::ProximityQuery;
 use sequence::{InOrder, TextSource};
 use word::{Bigrams, WordQuery};
 
@@ -137,17 +143,6 @@ pub struct Answer {
     pub facets: BTreeMap<String, FacetCounts>,
 }
 
-/// What of a clause's text satisfies one query word, for highlighting.
-#[derive(Debug, Clone)]
-enum Pattern {
-    /// Any of these terms, wherever it stands.
-    Terms(Analyzer, Vec<String>),
-    /// These terms one after another.
-    Sequence(Analyzer, Vec<String>),
-    /// These `ja` terms in order and close together.
-    InOrder(Vec<String>),
-}
-
 /// A parsed query, ready to run.
 pub struct Search {
     query: Box<dyn Query>,
@@ -178,11 +173,7 @@ impl Search {
         let text = text.trim();
         if !text.is_empty() {
             check_syntax(text)?;
-            let ast = tantivy::query_grammar::parse_query(text).map_err(|_| {
-                QueryError::Syntax(format!(
-                    "cannot parse {text:?}; quote words with special characters"
-                ))
-            })?;
+            let split = proximity::split(text)?;
             explanation.push(format!("query: {text}"));
             let resolve = |name: &str, value: &str| -> Result<String, QueryError> {
                 let values = facet::resolve(index, name, value)?;
@@ -197,7 +188,16 @@ impl Search {
                 types: &mut types,
                 recent_texts: Default::default(),
             };
-            clauses.push((Occur::Must, builder.ast(&ast)?));
+            if !split.rest.is_empty() {
+                let ast = parse(&split.rest)?;
+                // Beside a proximity chain, a lone stop word asks for nothing either.
+                if split.chains.is_empty() || !is_stop_word(&ast) {
+                    clauses.push((Occur::Must, builder.ast(&ast)?));
+                }
+            }
+            for chain in &split.chains {
+                clauses.push((Occur::Must, builder.near(chain)?));
+            }
         }
         for (name, values) in filters.by_facet() {
             if !values.is_empty() {
@@ -417,60 +417,13 @@ impl Search {
     /// stand in order, a phrase only whole), adjacent ones merged; only the analysers the clause was
     /// indexed with count (a kanji is an English "word" to `en`).
     pub fn highlights(&self, clause: &Clause) -> Vec<(usize, usize)> {
-        let mut ranges: Vec<(usize, usize)> = Vec::new();
-        let indexed_with = crate::index::analyzers_for(clause.lang);
-        let mut analysed: Vec<(Analyzer, Vec<crate::analysis::Term>)> = Vec::new();
-        let text = &clause.text;
-        for pattern in &self.patterns {
-            let analyzer = match pattern {
-                Pattern::Terms(a, _) | Pattern::Sequence(a, _) => *a,
-                Pattern::InOrder(_) => Analyzer::Ja,
-            };
-            if !indexed_with.contains(&analyzer) {
-                continue;
-            }
-            if !analysed.iter().any(|(a, _)| *a == analyzer) {
-                analysed.push((analyzer, analyzer.analyze(text, false)));
-            }
-            let terms = &analysed
-                .iter()
-                .find(|(a, _)| *a == analyzer)
-                .expect("analysed")
-                .1;
-            match pattern {
-                Pattern::Terms(_, words) => ranges.extend(
-                    terms
-                        .iter()
-                        .filter(|t| words.contains(&t.text))
-                        .map(|t| (t.start, t.end)),
-                ),
-                Pattern::Sequence(_, words) => {
-                    for (i, first) in terms.iter().enumerate() {
-                        let run = terms[i..].iter().take(words.len());
-                        let whole = run.len() == words.len()
-                            && run.clone().zip(words).enumerate().all(|(k, (t, w))| {
-                                &t.text == w && t.position == first.position + k
-                            });
-                        if whole {
-                            ranges.push((first.start, terms[i + words.len() - 1].end));
-                        }
-                    }
-                }
-                Pattern::InOrder(parts) => {
-                    ranges.extend(sequence::in_order_spans(text, terms, parts));
-                }
-            }
-        }
-        ranges.sort();
-        let mut merged: Vec<(usize, usize)> = Vec::new();
-        for (start, end) in ranges {
-            match merged.last_mut() {
-                // Touching or overlapping spans (bigrams, or 第三者|提供) read as one.
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => merged.push((start, end)),
-            }
-        }
-        merged
+        let mut analysed = Analysed::new(&clause.text, clause.lang);
+        let spans = self
+            .patterns
+            .iter()
+            .flat_map(|pattern| pattern.spans(&mut analysed))
+            .collect();
+        pattern::merged(spans)
     }
 }
 
@@ -576,6 +529,26 @@ fn check_syntax(text: &str) -> Result<(), QueryError> {
         ));
     }
     Ok(())
+}
+
+/// `text` in tantivy's query grammar.
+fn parse(text: &str) -> Result<UserInputAst, QueryError> {
+    tantivy::query_grammar::parse_query(text).map_err(|_| {
+        QueryError::Syntax(format!(
+            "cannot parse {text:?}; quote words with special characters"
+        ))
+    })
+}
+
+/// Whether `ast` excludes something (`-word`).
+fn excludes(ast: &UserInputAst) -> bool {
+    match ast {
+        UserInputAst::Clause(parts) => parts
+            .iter()
+            .any(|(occur, part)| *occur == Some(UserOccur::MustNot) || excludes(part)),
+        UserInputAst::Boost(inner, _) => excludes(inner),
+        UserInputAst::Leaf(_) => false,
+    }
 }
 
 /// Whether `ast` is an unquoted English stop word on its own.
@@ -723,6 +696,56 @@ impl Builder<'_> {
                 0.1,
             )),
         })
+    }
+
+    /// A proximity chain: clauses holding every operand, standing as the operators require.
+    fn near(&mut self, chain: &Chain) -> Result<Box<dyn Query>, QueryError> {
+        let mut operands = Vec::with_capacity(chain.operands.len());
+        let mut found = Vec::with_capacity(chain.operands.len());
+        for operand in &chain.operands {
+            let refuse = |why: &str| {
+                QueryError::Syntax(format!(
+                    "'{operand}' {why}, so it cannot stand beside a proximity operator (in {:?})",
+                    chain.text
+                ))
+            };
+            let ast = parse(operand)?;
+            if is_stop_word(&ast) {
+                return Err(refuse(
+                    "is a stop word, ignored outside quotes; quote it to look for it",
+                ));
+            }
+            if excludes(&ast) {
+                return Err(refuse(
+                    "excludes words; exclude outside the chain (A /s B -C)",
+                ));
+            }
+            let before = self.patterns.len();
+            operands.push(self.ast(&ast)?);
+            let patterns: Vec<Pattern> = self.patterns.drain(before..).collect();
+            if patterns.is_empty() {
+                return Err(refuse("has no words to find in a clause's text"));
+            }
+            found.push(patterns);
+        }
+        let pairs: Vec<String> = (chain.within.iter().enumerate())
+            .map(|(i, within)| {
+                let (a, b) = (&chain.operands[i], &chain.operands[i + 1]);
+                format!("{a} and {b} {}", within.describe())
+            })
+            .collect();
+        self.explain
+            .push(format!("{}: {}", chain.text, pairs.join("; ")));
+        let near = Near {
+            operands: found,
+            within: chain.within.clone(),
+        };
+        self.patterns.push(Pattern::Near(near.clone()));
+        Ok(Box::new(ProximityQuery {
+            operands: BooleanQuery::intersection(operands),
+            near,
+            json: self.fields.json,
+        }))
     }
 
     /// One form of an unquoted word through the text fields, and how it was read: a word the

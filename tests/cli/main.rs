@@ -5,6 +5,7 @@ mod check;
 mod facts;
 mod golden;
 mod parse;
+mod proximity;
 mod readers;
 mod robust;
 mod search;
