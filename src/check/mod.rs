@@ -4,6 +4,7 @@
 //! are read (never the article type), with the checklist's own cues, so the result does not move when
 //! classification does. It reports what the policy says; whether that satisfies the law is a lawyer's call.
 
+pub mod filter;
 pub mod render;
 pub mod rules;
 
@@ -211,6 +212,16 @@ impl<'c> Seen<'c> {
 
 /// Checks one document's clauses (in document order) against every item of `rules`.
 pub fn check(clauses: &[Clause], rules: &Rules) -> DocumentCheck {
+    check_only(clauses, rules, &|_| true)
+}
+
+/// Checks one document's clauses against the items `wanted` picks, and those their details lean on;
+/// the other items are left out of the result (a filter on one item need not judge twelve).
+pub fn check_only(
+    clauses: &[Clause],
+    rules: &Rules,
+    wanted: &dyn Fn(&Item) -> bool,
+) -> DocumentCheck {
     let seen = Seen::all(clauses);
     let company = clauses
         .iter()
@@ -221,16 +232,32 @@ pub fn check(clauses: &[Clause], rules: &Rules) -> DocumentCheck {
         doc: first.map(|c| c.doc.clone()).unwrap_or_default(),
         company: first.and_then(|c| c.company.clone()),
         title: first.and_then(|c| c.title.clone()),
-        items: check_items(&seen, rules, company.as_deref()),
+        items: check_items(&seen, rules, company.as_deref(), wanted),
     }
 }
 
-/// Every item, those a detail leans on (`with`) first; returned in checklist order.
-fn check_items(seen: &[Seen], rules: &Rules, company: Option<&str>) -> Vec<Finding> {
+/// The items `wanted` picks and those they lean on, those a detail leans on (`with`) first; returned in
+/// checklist order.
+fn check_items(
+    seen: &[Seen],
+    rules: &Rules,
+    company: Option<&str>,
+    wanted: &dyn Fn(&Item) -> bool,
+) -> Vec<Finding> {
+    let needed = |item: &Item| {
+        wanted(item)
+            || rules.items.iter().any(|other| {
+                wanted(other)
+                    && other
+                        .details
+                        .iter()
+                        .any(|d| d.with.as_deref() == Some(item.id.as_str()))
+            })
+    };
     let mut findings: Vec<Option<Finding>> = vec![None; rules.items.len()];
     for dependent in [false, true] {
         for (i, item) in rules.items.iter().enumerate() {
-            if item.depends() == dependent {
+            if item.depends() == dependent && needed(item) {
                 let present = |id: &str| {
                     findings
                         .iter()
