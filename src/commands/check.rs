@@ -33,10 +33,6 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         }
         None => &BUILT_IN,
     };
-    let (documents, unread) = match &args.path {
-        Some(path) => from_files(path, args)?,
-        None => (from_index(args)?, 0),
-    };
     let by_check = CheckFilter::new(
         rules,
         &args.filters.missing,
@@ -44,6 +40,10 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         &args.filters.present,
     )
     .map_err(Error::Input)?;
+    let (documents, unread) = match &args.path {
+        Some(path) => from_files(path, args)?,
+        None => (from_index(args)?, 0),
+    };
     let checks: Vec<DocumentCheck> = documents
         .iter()
         .map(|clauses| check::check(clauses, rules))
