@@ -369,7 +369,8 @@ fn check_item(
     }
 
     // Each detail is credited to the clause about the item that shows the most details (the first of
-    // those), so the evidence is the clause that says it rather than a passing mention earlier on.
+    // those), so the evidence is the clause that says it rather than a passing mention earlier on; the
+    // title only when no clause says it.
     let mut about = about;
     about.sort_by_cached_key(|&i| {
         let shown = item
@@ -377,7 +378,7 @@ fn check_item(
             .iter()
             .filter(|d| d.cues.find(&texts[i], company).is_some())
             .count();
-        std::cmp::Reverse(shown)
+        (std::cmp::Reverse(shown), seen[i].is_title)
     });
     let mut found: Vec<(usize, Found)> = Vec::new();
     for detail in &item.details {

@@ -501,3 +501,33 @@ fn an_unknown_check_item_exits_2_naming_the_known_ones() {
     // Refused before any index is built.
     assert!(!index.exists());
 }
+
+#[test]
+fn a_business_named_only_in_the_title_is_weak_citing_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("titled-privacy.txt");
+    fs::write(
+        &policy,
+        "株式会社タイトル プライバシーポリシー\n\n第1条（利用目的）\n当社は、個人情報をサービスの提供及びお問い合わせへの回答のために利用します。\n",
+    )
+    .unwrap();
+    let docs = json(
+        &joubun()
+            .args(["check", "--format", "json"])
+            .arg(&policy)
+            .output()
+            .unwrap(),
+    );
+    let business = docs[0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "business")
+        .unwrap();
+    assert_eq!(business["status"], "weak", "{business}");
+    assert_eq!(business["evidence"][0]["cite"], "title", "{business}");
+    assert_eq!(
+        business["evidence"][0]["location"], "titled-privacy.txt (title)",
+        "{business}"
+    );
+}
