@@ -36,6 +36,9 @@ const VALUE_FLAGS: &[&str] = &[
     "--jurisdiction",
     "--since",
     "--until",
+    "--missing",
+    "--weak",
+    "--present",
     "-n",
     "--limit",
     "--offset",
@@ -215,7 +218,7 @@ pub struct IndexArgs {
 }
 
 /// Filters shared by the commands that select clauses: the same flag twice is OR, different flags AND.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct FilterArgs {
     /// Article type (third-party, cookies, purpose, …; any case, or 第三者提供, 委託, 安全管理措置, …).
     #[arg(long = "type", short = 't', value_name = "TYPE")]
@@ -238,6 +241,17 @@ pub struct FilterArgs {
     /// Policies dated on or before this day (YYYY-MM-DD).
     #[arg(long, value_parser = calendar_day)]
     pub until: Option<String>,
+    /// Privacy policies that say nothing about this `joubun check` item (security, retention, …; or
+    /// its Japanese name, 安全管理措置). Documents that are not privacy policies (terms of use,
+    /// statutes) are never checked, so these filters leave them out.
+    #[arg(long, value_name = "ITEM")]
+    pub missing: Vec<String>,
+    /// Privacy policies that mention this check item without what the law asks.
+    #[arg(long, value_name = "ITEM")]
+    pub weak: Vec<String>,
+    /// Privacy policies that say what the law asks about this check item.
+    #[arg(long, value_name = "ITEM")]
+    pub present: Vec<String>,
 }
 
 /// Flags of `joubun search`.

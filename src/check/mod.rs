@@ -4,6 +4,7 @@
 //! are read (never the article type), with the checklist's own cues, so the result does not move when
 //! classification does. It reports what the policy says; whether that satisfies the law is a lawyer's call.
 
+pub mod filter;
 pub mod render;
 pub mod rules;
 
@@ -47,11 +48,11 @@ impl Status {
 /// A clause that says something about an item.
 #[derive(Debug, Clone, Serialize)]
 pub struct Evidence {
-    /// The clause id.
+    /// The clause id (for the document's title, the id of its first clause).
     pub id: String,
-    /// How a lawyer cites it (`第6条 ¶2`).
+    /// How a lawyer cites it (`第6条 ¶2`, or `title`).
     pub cite: String,
-    /// `path:first-last` lines.
+    /// `path:first-last` lines (`path (title)` for the title).
     pub location: String,
     /// The details it shows (empty for a mere mention).
     pub details: Vec<String>,
@@ -157,6 +158,9 @@ pub fn is_privacy_policy(clauses: &[Clause]) -> bool {
 /// A clause as the rules see it.
 struct Seen<'c> {
     clause: &'c Clause,
+    /// This is the document's title, not a clause: it says things (the business's name, often only
+    /// there) but introduces no list.
+    is_title: bool,
     /// Normalised text.
     text: String,
     /// Normalised heading of its article: as parsed, or else the article's first clause when that reads
@@ -178,10 +182,40 @@ fn reads_as_line(text: &str) -> bool {
     text.chars().count() <= 100 && !text.contains('。') && !SENTENCE_END.is_match(text)
 }
 
+/// The document's title as a clause of its own, when no clause says it (a title taken from the first
+/// line, front matter or `<title>`): the only place many policies name their business.
+fn title_clause(clauses: &[Clause]) -> Option<Clause> {
+    let first = clauses.first()?;
+    let title = first.title.as_deref()?.trim();
+    if title.is_empty() || clauses.iter().any(|c| c.text.contains(title)) {
+        return None;
+    }
+    Some(Clause {
+        text: title.to_string(),
+        article: None,
+        label: None,
+        heading: None,
+        level: Level::Article,
+        ..first.clone()
+    })
+}
+
 impl<'c> Seen<'c> {
-    /// The clauses of one document with their outline as the rules use it.
-    fn all(clauses: &'c [Clause]) -> Vec<Seen<'c>> {
-        let mut seen: Vec<Seen> = Vec::with_capacity(clauses.len());
+    /// The title (see [`title_clause`]) and clauses of one document with their outline as the rules
+    /// use it.
+    fn all(title: Option<&'c Clause>, clauses: &'c [Clause]) -> Vec<Seen<'c>> {
+        let mut seen: Vec<Seen> = Vec::with_capacity(clauses.len() + 1);
+        if let Some(title) = title {
+            seen.push(Seen {
+                clause: title,
+                is_title: true,
+                text: normalize(&title.text),
+                heading: String::new(),
+                is_heading: false,
+                starts_article: true,
+                list_like: false,
+            });
+        }
         for (i, clause) in clauses.iter().enumerate() {
             let starts_article = i == 0 || {
                 let previous = &clauses[i - 1];
@@ -198,6 +232,7 @@ impl<'c> Seen<'c> {
             };
             seen.push(Seen {
                 clause,
+                is_title: false,
                 text,
                 heading,
                 is_heading,
@@ -211,7 +246,18 @@ impl<'c> Seen<'c> {
 
 /// Checks one document's clauses (in document order) against every item of `rules`.
 pub fn check(clauses: &[Clause], rules: &Rules) -> DocumentCheck {
-    let seen = Seen::all(clauses);
+    check_only(clauses, rules, &|_| true)
+}
+
+/// Checks one document's clauses against the items `wanted` picks, and those their details lean on;
+/// the other items are left out of the result (a filter on one item need not judge twelve).
+pub fn check_only(
+    clauses: &[Clause],
+    rules: &Rules,
+    wanted: &dyn Fn(&Item) -> bool,
+) -> DocumentCheck {
+    let title = title_clause(clauses);
+    let seen = Seen::all(title.as_ref(), clauses);
     let company = clauses
         .iter()
         .find_map(|c| c.company.as_deref())
@@ -221,16 +267,32 @@ pub fn check(clauses: &[Clause], rules: &Rules) -> DocumentCheck {
         doc: first.map(|c| c.doc.clone()).unwrap_or_default(),
         company: first.and_then(|c| c.company.clone()),
         title: first.and_then(|c| c.title.clone()),
-        items: check_items(&seen, rules, company.as_deref()),
+        items: check_items(&seen, rules, company.as_deref(), wanted),
     }
 }
 
-/// Every item, those a detail leans on (`with`) first; returned in checklist order.
-fn check_items(seen: &[Seen], rules: &Rules, company: Option<&str>) -> Vec<Finding> {
+/// The items `wanted` picks and those they lean on, those a detail leans on (`with`) first; returned in
+/// checklist order.
+fn check_items(
+    seen: &[Seen],
+    rules: &Rules,
+    company: Option<&str>,
+    wanted: &dyn Fn(&Item) -> bool,
+) -> Vec<Finding> {
+    let needed = |item: &Item| {
+        wanted(item)
+            || rules.items.iter().any(|other| {
+                wanted(other)
+                    && other
+                        .details
+                        .iter()
+                        .any(|d| d.with.as_deref() == Some(item.id.as_str()))
+            })
+    };
     let mut findings: Vec<Option<Finding>> = vec![None; rules.items.len()];
     for dependent in [false, true] {
         for (i, item) in rules.items.iter().enumerate() {
-            if item.depends() == dependent {
+            if item.depends() == dependent && needed(item) {
                 let present = |id: &str| {
                     findings
                         .iter()
@@ -307,7 +369,8 @@ fn check_item(
     }
 
     // Each detail is credited to the clause about the item that shows the most details (the first of
-    // those), so the evidence is the clause that says it rather than a passing mention earlier on.
+    // those), so the evidence is the clause that says it rather than a passing mention earlier on; the
+    // title only when no clause says it.
     let mut about = about;
     about.sort_by_cached_key(|&i| {
         let shown = item
@@ -315,7 +378,7 @@ fn check_item(
             .iter()
             .filter(|d| d.cues.find(&texts[i], company).is_some())
             .count();
-        std::cmp::Reverse(shown)
+        (std::cmp::Reverse(shown), seen[i].is_title)
     });
     let mut found: Vec<(usize, Found)> = Vec::new();
     for detail in &item.details {
@@ -382,10 +445,17 @@ fn check_item(
         .into_iter()
         .map(|i| {
             let c = seen[i].clause;
+            let (cite, location) = match seen[i].is_title {
+                true => ("title".to_string(), format!("{} (title)", c.doc)),
+                false => (
+                    cite(c),
+                    format!("{}:{}-{}", c.doc, c.line_start, c.line_end),
+                ),
+            };
             Evidence {
                 id: c.id.clone(),
-                cite: cite(c),
-                location: format!("{}:{}-{}", c.doc, c.line_start, c.line_end),
+                cite,
+                location,
                 details: found
                     .iter()
                     .filter(|(at, _)| *at == i)
@@ -460,7 +530,7 @@ fn about_item(
         }
         // What introduces a list: prose about the item, or a heading about it standing alone.
         let heading_alone = by_heading && (s.is_heading || (s.starts_article && s.list_like));
-        if (by_text && !is_item) || heading_alone {
+        if ((by_text && !is_item) || heading_alone) && !s.is_title {
             carrying = LIST_MAX;
         }
     }

@@ -125,6 +125,8 @@ pub struct Item {
     pub name: String,
     /// The item's name in English.
     pub name_en: String,
+    /// Other names a filter may use (`security-measures`, 安全管理措置).
+    pub aliases: Vec<String>,
     /// The provisions that ask for it.
     pub basis: String,
     /// Always, conditional or advisory.
@@ -165,6 +167,8 @@ struct ItemSpec {
     id: String,
     name: String,
     name_en: String,
+    #[serde(default)]
+    aliases: Vec<String>,
     basis: String,
     kind: Kind,
     #[serde(default)]
@@ -264,12 +268,30 @@ impl Rules {
                 id,
                 name: item.name,
                 name_en: item.name_en,
+                aliases: item.aliases,
                 basis: item.basis,
                 kind: item.kind,
                 present_min: item.present_min,
                 require: item.require,
                 details,
             });
+        }
+        // A filter names an item by any of its names: one name, one item.
+        let mut names: Vec<(String, &str)> = Vec::new();
+        for item in &items {
+            for name in [&item.id, &item.name].into_iter().chain(&item.aliases) {
+                let name = normalize(name);
+                match names.iter().find(|(n, _)| *n == name) {
+                    Some((_, other)) if *other != item.id => {
+                        return Err(format!(
+                            "items {other} and {} are both named {name:?}",
+                            item.id
+                        ));
+                    }
+                    Some(_) => {}
+                    None => names.push((name, &item.id)),
+                }
+            }
         }
         // A detail may lean on another item, which must not lean on any itself.
         for item in &items {
@@ -292,5 +314,49 @@ impl Rules {
     /// The item with this id.
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// The item a user names by its id, its Japanese name or an alias (width and case aside); an
+    /// unknown name is an error listing the nearest names and every id.
+    pub fn named(&self, name: &str) -> Result<&Item, String> {
+        let wanted = normalize(name.trim());
+        let names = |item: &'_ Item| -> Vec<String> {
+            [&item.id, &item.name]
+                .into_iter()
+                .chain(&item.aliases)
+                .map(|n| normalize(n))
+                .collect()
+        };
+        if let Some(item) = self.items.iter().find(|i| names(i).contains(&wanted)) {
+            return Ok(item);
+        }
+        let mut near: Vec<(usize, &str)> = self
+            .items
+            .iter()
+            .flat_map(|i| {
+                let wanted = &wanted;
+                names(i).into_iter().map(move |n| {
+                    // A name containing what was typed, or contained in it, is near whatever the length.
+                    if n.contains(wanted.as_str()) || wanted.contains(&n) {
+                        (1, i.id.as_str())
+                    } else {
+                        (crate::query::facet::distance(wanted, &n), i.id.as_str())
+                    }
+                })
+            })
+            .collect();
+        near.sort();
+        let mut nearest: Vec<&str> = Vec::new();
+        for (_, id) in near {
+            if !nearest.contains(&id) && nearest.len() < 3 {
+                nearest.push(id);
+            }
+        }
+        let ids: Vec<&str> = self.items.iter().map(|i| i.id.as_str()).collect();
+        Err(format!(
+            "no check item {name:?}; did you mean {}? (items: {})",
+            nearest.join(", "),
+            ids.join(", ")
+        ))
     }
 }

@@ -7,12 +7,14 @@
 use std::io::Write;
 use std::path::Path;
 
+use crate::check::filter::CheckFilter;
 use crate::check::render::{self, Format};
 use crate::check::{self, BUILT_IN, DocumentCheck, Rules};
 use crate::clause::{Clause, CorpusConfig, parse};
 use crate::cli::{CheckArgs, CheckFormat, FilterArgs};
 use crate::corpus::{self, WalkOptions};
 use crate::error::{Error, Result};
+use crate::index::ClauseIndex;
 use crate::query::Search;
 
 use super::search::open_search;
@@ -31,6 +33,13 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         }
         None => &BUILT_IN,
     };
+    let by_check = CheckFilter::new(
+        rules,
+        &args.filters.missing,
+        &args.filters.weak,
+        &args.filters.present,
+    )
+    .map_err(Error::Input)?;
     let (documents, unread) = match &args.path {
         Some(path) => from_files(path, args)?,
         None => (from_index(args)?, 0),
@@ -38,6 +47,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let checks: Vec<DocumentCheck> = documents
         .iter()
         .map(|clauses| check::check(clauses, rules))
+        .filter(|c| by_check.as_ref().is_none_or(|f| f.keeps_check(c)))
         .collect();
     let format = match args.format {
         CheckFormat::Table => Format::Table,
@@ -135,7 +145,14 @@ fn from_files(path: &Path, args: &CheckArgs) -> Result<(Vec<Vec<Clause>>, usize)
 
 /// The documents of the index that have a clause passing the filters, each whole, in path order.
 fn from_index(args: &CheckArgs) -> Result<Vec<Vec<Clause>>> {
-    let (index, search) = open_search(&args.location, None, &args.filters)?;
+    // Check filters are applied by `run`, under the checklist in use.
+    let filters = FilterArgs {
+        missing: Vec::new(),
+        weak: Vec::new(),
+        present: Vec::new(),
+        ..args.filters.clone()
+    };
+    let (index, search) = open_search(&args.location, None, &filters)?;
     let mut docs = std::collections::BTreeSet::new();
     search.each_match(&index, |hit| {
         docs.insert(hit.clause.doc);
@@ -189,4 +206,22 @@ fn passes(clause: &Clause, filters: &FilterArgs) -> bool {
             .until
             .as_deref()
             .is_none_or(|until| date.is_some_and(|d| d <= until))
+}
+
+/// The check filter the flags ask for, under the built-in checklist; `None` without one.
+pub fn filter(args: &FilterArgs) -> Result<Option<CheckFilter>> {
+    CheckFilter::new(&BUILT_IN, &args.missing, &args.weak, &args.present).map_err(Error::Input)
+}
+
+/// The documents of the index that `filter` keeps, checked now from their clauses as indexed: the
+/// answer is always the one `joubun check --index` gives under the checklist of this build.
+pub fn documents_kept(index: &ClauseIndex, filter: &CheckFilter) -> Result<Vec<String>> {
+    let mut kept = Vec::new();
+    for doc in Search::documents(index)? {
+        let clauses = Search::document(index, &doc)?;
+        if filter.keeps(&clauses, &BUILT_IN) {
+            kept.push(doc);
+        }
+    }
+    Ok(kept)
 }

@@ -25,16 +25,46 @@ pub fn run(args: &FacetsArgs) -> Result<Outcome> {
     answer
         .facets
         .retain(|name, _| args.field.as_ref().is_none_or(|f| f == name));
+    // Asked which policies miss an item, the answer is documents as much as clauses: they are listed,
+    // each with how many of its clauses match.
+    let documents = match super::check::filter(&args.filters)? {
+        Some(_) => {
+            let mut documents = std::collections::BTreeMap::<String, u64>::new();
+            search.each_match(&index, |hit| {
+                *documents.entry(hit.clause.doc).or_default() += 1;
+                Ok(())
+            })?;
+            Some(documents)
+        }
+        None => None,
+    };
     let mut out = stdout();
     if args.json {
-        let report = serde_json::json!({ "total": answer.total, "facets": answer.facets });
+        let mut report = serde_json::json!({ "total": answer.total, "facets": answer.facets });
+        if let Some(documents) = &documents {
+            report["documents"] = serde_json::json!(documents);
+        }
         writeln!(out, "{report}")?;
     } else {
-        writeln!(out, "{} clauses", answer.total)?;
+        match &documents {
+            Some(documents) => writeln!(
+                out,
+                "{} clauses in {} documents",
+                answer.total,
+                documents.len()
+            )?,
+            None => writeln!(out, "{} clauses", answer.total)?,
+        }
         for name in FACETS.iter().filter(|n| answer.facets.contains_key(**n)) {
             writeln!(out, "{name}")?;
             for (value, count) in &answer.facets[*name] {
                 writeln!(out, "  {count:>7}  {value}")?;
+            }
+        }
+        if let Some(documents) = &documents {
+            writeln!(out, "document")?;
+            for (doc, count) in documents {
+                writeln!(out, "  {count:>7}  {doc}")?;
             }
         }
     }

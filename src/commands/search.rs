@@ -156,17 +156,23 @@ pub fn open_search(
     query: Option<&str>,
     filter_args: &FilterArgs,
 ) -> Result<(ClauseIndex, Search)> {
+    let by_check = super::check::filter(filter_args)?;
     let index = open_or_build(&location.index, &location.corpus)?;
     let index = match location.no_update {
         true => index,
         false => freshen(index, &location.index)?,
     };
+    let mut filters = filters(filter_args);
+    if let Some(by_check) = &by_check {
+        let documents = super::check::documents_kept(&index, by_check)?;
+        filters.documents = Some((documents, by_check.describe()));
+    }
     // Segment readers open (every file mapped and its footer read, its size checked) while the query
     // is analysed.
     let query = crate::query::input::normalize(&[query.unwrap_or("")]);
     let (opened, search) = std::thread::scope(|scope| {
         let opened = scope.spawn(|| index.check().map(drop));
-        let search = Search::new(&index, &query, &filters(filter_args));
+        let search = Search::new(&index, &query, &filters);
         let opened = opened
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -245,6 +251,7 @@ pub fn filters(args: &FilterArgs) -> Filters {
         cites: args.cites.clone(),
         since: args.since.clone(),
         until: args.until.clone(),
+        documents: None,
     }
 }
 

@@ -15,13 +15,13 @@ use serde::Serialize;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::query_grammar::{
     Delimiter, Occur as UserOccur, UserInputAst, UserInputLeaf, UserInputLiteral,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocSet, TantivyDocument, Term};
 
 mod collect;
 pub mod facet;
@@ -102,6 +102,9 @@ pub struct Filters {
     pub since: Option<String>,
     /// Latest policy date, ISO 8601.
     pub until: Option<String>,
+    /// Only clauses of these documents (paths as indexed), with what chose them in words: how a check
+    /// filter (`--missing security`) reaches the query.
+    pub documents: Option<(Vec<String>, String)>,
 }
 
 impl Filters {
@@ -214,6 +217,13 @@ impl Search {
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
             }
         }
+        if let Some((documents, why)) = &filters.documents {
+            explanation.push(format!("{why}: {} documents", documents.len()));
+            let terms = documents
+                .iter()
+                .map(|d| Term::from_field_text(fields.doc, d));
+            clauses.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
         if filters.since.is_some() || filters.until.is_some() {
             let bound = |d: &Option<String>| -> Result<Bound<Term>, QueryError> {
                 match d {
@@ -324,6 +334,32 @@ impl Search {
         let pattern = format!("{}#.*", regex::escape(stem));
         let query = tantivy::query::RegexQuery::from_pattern(&pattern, index.fields.id)?;
         in_document_order(index, &searcher, &query)
+    }
+
+    /// The path of every document the index holds clauses of, in path order.
+    pub fn documents(index: &ClauseIndex) -> Result<Vec<String>, QueryError> {
+        let searcher = index.searcher()?;
+        let mut documents = std::collections::BTreeSet::new();
+        let io = |e: std::io::Error| QueryError::Search(e.into());
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(index.fields.doc)?;
+            let alive = segment.alive_bitset();
+            let mut stream = inverted.terms().stream().map_err(io)?;
+            while stream.advance() {
+                // A document replaced or removed leaves its path in the segment until a merge.
+                let mut postings = inverted
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)
+                    .map_err(io)?;
+                let mut doc = postings.doc();
+                while doc != tantivy::TERMINATED && alive.is_some_and(|a| a.is_deleted(doc)) {
+                    doc = postings.advance();
+                }
+                if doc != tantivy::TERMINATED {
+                    documents.insert(String::from_utf8_lossy(stream.key()).into_owned());
+                }
+            }
+        }
+        Ok(documents.into_iter().collect())
     }
 
     /// Every clause of one document, in document order.

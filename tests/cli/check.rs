@@ -316,3 +316,218 @@ fn errors_exit_2_and_name_the_culprit() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rules.toml"));
 }
+
+/// The documents `facets --json` lists under a check filter.
+fn documents_kept(index: &std::path::Path, flag: &str, item: &str) -> Vec<String> {
+    let out = joubun()
+        .args(["facets", "--json", "--no-update", flag, item, "--index"])
+        .arg(index)
+        .output()
+        .unwrap();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = json(&out);
+    report["documents"]
+        .as_object()
+        .unwrap_or_else(|| panic!("no documents in {report}"))
+        .keys()
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn check_filters_keep_exactly_the_documents_check_reports() {
+    let index = tempfile::tempdir().unwrap();
+    index_into(corpus(), index.path());
+    let out = joubun()
+        .args([
+            "check",
+            "--summary",
+            "--format",
+            "json",
+            "--no-update",
+            "--index",
+        ])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    let summary = json(&out);
+    let mut kept_any = 0;
+    for item in summary["items"].as_array().unwrap() {
+        let id = item["item"].as_str().unwrap();
+        for status in ["missing", "weak", "present"] {
+            let expected: Vec<String> = summary["documents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["statuses"][id] == status)
+                .map(|d| d["doc"].as_str().unwrap().to_string())
+                .collect();
+            assert_eq!(item[status], expected.len(), "{id} {status}");
+            let kept = documents_kept(index.path(), &format!("--{status}"), id);
+            assert_eq!(kept, expected, "--{status} {id}");
+            kept_any += kept.len();
+        }
+    }
+    assert!(kept_any > 0, "{summary}");
+
+    // search gives the clauses of those documents, and every one of them.
+    let missing = documents_kept(index.path(), "--missing", "retention");
+    assert!(!missing.is_empty());
+    let out = joubun()
+        .args([
+            "search",
+            "--json",
+            "-n",
+            "10000",
+            "--no-update",
+            "--missing",
+            "retention",
+        ])
+        .arg("--index")
+        .arg(index.path())
+        .output()
+        .unwrap();
+    let lines = super::util::json_lines(&out);
+    let (summary, hits) = lines.split_last().unwrap();
+    let mut docs: Vec<String> = hits
+        .iter()
+        .map(|h| h["doc"].as_str().unwrap().to_string())
+        .collect();
+    docs.dedup();
+    docs.sort();
+    docs.dedup();
+    assert_eq!(docs, missing);
+    // Every clause of those documents, as `parse` makes them.
+    let expected: usize = missing
+        .iter()
+        .map(|doc| {
+            let out = joubun()
+                .args(["parse", "--json"])
+                .arg(corpus().join(doc))
+                .output()
+                .unwrap();
+            stdout_of(&out).lines().count()
+        })
+        .sum();
+    assert_eq!(summary["summary"]["total"], expected);
+}
+
+#[test]
+fn check_filters_leave_out_documents_that_are_not_privacy_policies() {
+    let dir = policies();
+    fs::write(
+        dir.path().join("terms.txt"),
+        "利用規約\n\n第1条（適用）\n本規約は、本サービスの利用に適用されます。\n",
+    )
+    .unwrap();
+    let index = tempfile::tempdir().unwrap();
+    index_into(dir.path(), index.path());
+    // The terms say nothing about security measures, yet are no policy that fails to.
+    assert_eq!(
+        documents_kept(index.path(), "--missing", "requests"),
+        ["vague-privacy.txt"]
+    );
+    // A Japanese name and an alias name the same item.
+    for name in [
+        "安全管理措置",
+        "Security-Measures",
+        "保有個人データの安全管理のために講じた措置",
+    ] {
+        assert_eq!(
+            documents_kept(index.path(), "--weak", name),
+            ["vague-privacy.txt"],
+            "{name}"
+        );
+    }
+    let out = joubun()
+        .args([
+            "search",
+            "--no-update",
+            "--missing",
+            "requests",
+            "本規約",
+            "--index",
+        ])
+        .arg(index.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout_of(&out));
+
+    // check itself takes the same filters, from files as from the index.
+    for from_files in [true, false] {
+        let mut cmd = joubun();
+        cmd.args(["check", "--format", "json", "--missing", "requests"]);
+        match from_files {
+            true => cmd.arg(dir.path()),
+            false => cmd.arg("--index").arg(index.path()),
+        };
+        let docs = json(&cmd.output().unwrap());
+        let names: Vec<&str> = docs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["doc"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["vague-privacy.txt"], "from files: {from_files}");
+    }
+}
+
+#[test]
+fn an_unknown_check_item_exits_2_naming_the_known_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    for command in ["search", "facets", "export", "check"] {
+        let mut cmd = joubun();
+        cmd.args([command, "--missing", "securty", "--index"])
+            .arg(&index)
+            .arg("--corpus")
+            .arg(corpus());
+        if command == "export" {
+            cmd.args(["--format", "csv"]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("did you mean security"),
+            "{command}: {stderr}"
+        );
+        assert!(stderr.contains("retention"), "{command}: {stderr}");
+    }
+    // Refused before any index is built.
+    assert!(!index.exists());
+}
+
+#[test]
+fn a_business_named_only_in_the_title_is_weak_citing_the_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("titled-privacy.txt");
+    fs::write(
+        &policy,
+        "株式会社タイトル プライバシーポリシー\n\n第1条（利用目的）\n当社は、個人情報をサービスの提供及びお問い合わせへの回答のために利用します。\n",
+    )
+    .unwrap();
+    let docs = json(
+        &joubun()
+            .args(["check", "--format", "json"])
+            .arg(&policy)
+            .output()
+            .unwrap(),
+    );
+    let business = docs[0]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "business")
+        .unwrap();
+    assert_eq!(business["status"], "weak", "{business}");
+    assert_eq!(business["evidence"][0]["cite"], "title", "{business}");
+    assert_eq!(
+        business["evidence"][0]["location"], "titled-privacy.txt (title)",
+        "{business}"
+    );
+}
