@@ -140,7 +140,7 @@ fn nearest(folded: &str, known: &BTreeSet<String>, aliases: &[(&str, &str)]) -> 
 }
 
 /// Levenshtein distance over characters.
-fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
