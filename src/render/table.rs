@@ -103,7 +103,7 @@ pub struct TableWriter<W: Write> {
 }
 
 enum Sink<W: Write> {
-    Delimited(csv::Writer<W>),
+    Delimited(Box<csv::Writer<W>>),
     Markdown(W),
     Json { out: W, rows: usize },
     JsonLines(W),
@@ -122,7 +122,7 @@ impl<W: Write> TableWriter<W> {
                     .delimiter(delimiter)
                     .from_writer(out);
                 csv.write_record(&columns).map_err(csv_error)?;
-                Sink::Delimited(csv)
+                Sink::Delimited(Box::new(csv))
             }
             Format::Md => {
                 let header: Vec<Cell> = columns.iter().map(|c| Cell::Text(c.clone())).collect();
