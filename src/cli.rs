@@ -182,8 +182,9 @@ pub struct ExportArgs {
     /// The file to write (standard output when absent or `-`); only a regular file is ever replaced.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// The columns to write, in this order (`id,citation,company,text`); JSON without it writes whole
-    /// clauses.
+    /// The columns to write, in this order (`id,citation,company,text`), of: id, doc, company, title,
+    /// date, lang, jurisdictions, cites, type, article, heading, label, line_start, line_end, text, score,
+    /// cite, citation (title and cite), source (`path:lines`). JSON without it writes whole clauses.
     #[arg(long, value_name = "LIST")]
     pub columns: Option<String>,
     /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly (CSV, TSV and Markdown

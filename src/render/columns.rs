@@ -114,6 +114,25 @@ mod tests {
     }
 
     #[test]
+    fn the_help_names_every_column() {
+        use clap::CommandFactory;
+        let cli = crate::cli::Cli::command();
+        let export = cli.find_subcommand("export").unwrap();
+        let columns = export
+            .get_arguments()
+            .find(|a| a.get_id() == "columns")
+            .unwrap();
+        let help = columns
+            .get_long_help()
+            .or(columns.get_help())
+            .unwrap()
+            .to_string();
+        for name in ALL {
+            assert!(help.contains(name), "--columns help lacks {name}: {help}");
+        }
+    }
+
+    #[test]
     fn every_column_has_a_cell() {
         let clause: crate::clause::Clause = serde_json::from_value(serde_json::json!({
             "id": "a#1", "doc": "a.txt", "company": null, "title": "T", "date": null, "lang": "ja",
