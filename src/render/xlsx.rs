@@ -124,7 +124,8 @@ fn width(column: &str) -> (f64, bool) {
 }
 
 /// Text cut to what a cell holds, saying where it was cut, and whether it was; Excel refuses longer
-/// cells outright.
+/// cells outright. Clauses are indexed in pieces of at most 32 KiB, so only a cell joining many values
+/// or a piece of 32,768 ASCII bytes comes here.
 fn fit(text: String) -> (String, bool) {
     if text.encode_utf16().count() <= MAX_CELL {
         return (text, false);
