@@ -40,7 +40,7 @@ pub fn findings(
             writeln!(out)
         }
         Format::Rows(format) => findings_rows(out, checks, format, scratch),
-        Format::Md => findings_md(out, checks, scratch),
+        Format::Md => findings_md(out, checks),
     }
 }
 
@@ -116,7 +116,7 @@ pub fn summary(
         Format::Rows(format) => {
             let mut header = vec!["doc", "company"];
             header.extend(&ids);
-            let mut table = TableWriter::new(out, format, &header, scratch)?;
+            let mut table = TableWriter::new_in(out, format, &header, scratch)?;
             for c in checks {
                 let mut row = vec![Cell::Text(c.doc.clone()), Cell::text(c.company.as_deref())];
                 row.extend(
@@ -155,7 +155,7 @@ pub fn summary(
                 _ => id.to_string(),
             }));
             if format == Format::Md {
-                write_md_table(out, &header, &rows, scratch)?;
+                write_md_table(out, &header, &rows)?;
             } else {
                 write_aligned(out, &header, &rows)?;
             }
@@ -289,7 +289,7 @@ fn findings_rows(
     format: render::Format,
     scratch: &Path,
 ) -> io::Result<()> {
-    let mut table = TableWriter::new(out, format, &COLUMNS, scratch)?;
+    let mut table = TableWriter::new_in(out, format, &COLUMNS, scratch)?;
     for c in checks {
         for f in &c.items {
             table.row(&cells(c, f))?;
@@ -321,7 +321,7 @@ fn cells(c: &DocumentCheck, f: &Finding) -> [Cell; 10] {
     ]
 }
 
-fn findings_md(out: &mut dyn Write, checks: &[DocumentCheck], scratch: &Path) -> io::Result<()> {
+fn findings_md(out: &mut dyn Write, checks: &[DocumentCheck]) -> io::Result<()> {
     let header: Vec<String> = ["item", "status", "evidence", "rule"]
         .map(String::from)
         .to_vec();
@@ -350,20 +350,15 @@ fn findings_md(out: &mut dyn Write, checks: &[DocumentCheck], scratch: &Path) ->
                 ]
             })
             .collect();
-        write_md_table(out, &header, &rows, scratch)?;
+        write_md_table(out, &header, &rows)?;
         writeln!(out)?;
     }
     Ok(())
 }
 
-fn write_md_table(
-    out: &mut dyn Write,
-    header: &[String],
-    rows: &[Vec<String>],
-    scratch: &Path,
-) -> io::Result<()> {
+fn write_md_table(out: &mut dyn Write, header: &[String], rows: &[Vec<String>]) -> io::Result<()> {
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut table = TableWriter::new(out, render::Format::Md, &header, scratch)?;
+    let mut table = TableWriter::new(out, render::Format::Md, &header)?;
     for row in rows {
         let cells: Vec<Cell> = row.iter().map(|c| Cell::Text(c.clone())).collect();
         table.row(&cells)?;

@@ -152,7 +152,7 @@ impl Rows {
         columns: &[&str],
         scratch: &Path,
     ) -> Result<usize> {
-        let mut table = TableWriter::new(out, format, columns, scratch)?;
+        let mut table = TableWriter::new_in(out, format, columns, scratch)?;
         let total = search.each_match(index, |hit: Hit| {
             let cells: Vec<_> = columns.iter().map(|c| columns::cell(&hit, c)).collect();
             table.row(&cells)?;

@@ -62,7 +62,7 @@ pub fn refuse_inside_corpus(path: &Path, corpora: &[&Path]) -> Result<()> {
             && folder.starts_with(&corpus)
         {
             return Err(Error::Input(format!(
-                "{} is inside the corpus folder {}: the next `joubun index` would read the export as \
+                "{} is inside the corpus folder {}: the next `joubun index` would read it as \
                  clauses; write it elsewhere",
                 path.display(),
                 corpus.display()

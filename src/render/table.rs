@@ -111,9 +111,19 @@ enum Sink<W: Write> {
 }
 
 impl<W: Write> TableWriter<W> {
+    /// Starts a table of `columns` in `format`, writing its header; see [`TableWriter::new_in`].
+    pub fn new(out: W, format: Format, columns: &[&str]) -> io::Result<Self> {
+        Self::new_in(out, format, columns, &std::env::temp_dir())
+    }
+
     /// Starts a table of `columns` in `format`, writing its header. An xlsx sheet keeps its rows in a
     /// temporary file in `scratch` until it is finished.
-    pub fn new(mut out: W, format: Format, columns: &[&str], scratch: &Path) -> io::Result<Self> {
+    pub fn new_in(
+        mut out: W,
+        format: Format,
+        columns: &[&str],
+        scratch: &Path,
+    ) -> io::Result<Self> {
         let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
         let sink = match format {
             Format::Csv | Format::Tsv => {
@@ -235,8 +245,7 @@ mod tests {
     use super::*;
 
     fn table(format: Format) -> String {
-        let scratch = std::env::temp_dir();
-        let mut table = TableWriter::new(Vec::new(), format, &["label", "laws"], &scratch).unwrap();
+        let mut table = TableWriter::new(Vec::new(), format, &["label", "laws"]).unwrap();
         table
             .row(&[
                 Cell::Text("1-1 | a\nb".into()),

@@ -462,6 +462,12 @@ fn check_writes_the_csv_rows_as_xlsx_and_tsv() {
             .unwrap()
             .contains("| item | status |")
     );
+    // A Markdown report inside the folder checked would be read as a policy next time: refused.
+    let inside = policies.join("report.md");
+    let refused = check(&["-o", inside.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("inside the corpus folder"));
+    assert!(!inside.exists());
     let bad = check(&["-o", dir.path().join("check.pdf").to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains(".txt .json .csv .tsv .md .xlsx"));
