@@ -91,6 +91,22 @@ impl Clause {
             .collect::<Vec<_>>()
             .join(" ")
     }
+
+    /// The document title and citation, as a lawyer names the clause in a memo
+    /// (`LNSOFT プライバシーポリシー 第12条第2項`); `-` when it has neither.
+    pub fn citation(&self) -> String {
+        match (&self.title, self.cite.is_empty()) {
+            (Some(title), false) => format!("{title} {}", self.cite),
+            (Some(title), true) => title.clone(),
+            (None, false) => self.cite.clone(),
+            (None, true) => "-".to_string(),
+        }
+    }
+
+    /// Where the clause stands in its source: `path:12-14`.
+    pub fn source(&self) -> String {
+        format!("{}:{}-{}", self.doc, self.line_start, self.line_end)
+    }
 }
 
 fn default_level() -> Level {

@@ -91,7 +91,8 @@ pub enum Command {
     Index(IndexArgs),
     /// Find clauses: which clauses of which companies say what, under which law.
     Search(Box<SearchArgs>),
-    /// Write every matching clause to a file: CSV (for spreadsheets), JSON Lines, JSON or Markdown.
+    /// Write every matching clause to a file: xlsx or CSV (for spreadsheets), TSV, JSON Lines, JSON or
+    /// Markdown.
     Export(Box<ExportArgs>),
     /// Count clauses per facet value (type, company, jurisdiction, lang, cites).
     Facets(Box<FacetsArgs>),
@@ -149,17 +150,23 @@ pub struct StatsArgs {
     pub location: IndexLocation,
 }
 
-/// Export formats.
+/// Export formats; `-o FILE` names one by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     /// RFC 4180 CSV with a header row.
     Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
     /// One JSON object per line.
+    #[value(alias = "ndjson")]
     Jsonl,
     /// One JSON array.
     Json,
     /// A Markdown table, for memos.
+    #[value(alias = "markdown")]
     Md,
+    /// An Excel workbook: labels, ids and dates stored as text, a frozen header.
+    Xlsx,
 }
 
 /// Flags of `joubun export`.
@@ -171,13 +178,20 @@ pub struct ExportArgs {
     pub filters: FilterArgs,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// The format to write.
+    /// The format to write; without it, the extension of `-o FILE` says (`.csv` `.tsv` `.md` `.json`
+    /// `.jsonl` `.xlsx`).
     #[arg(long, value_enum)]
-    pub format: ExportFormat,
+    pub format: Option<ExportFormat>,
     /// The file to write (standard output when absent or `-`); only a regular file is ever replaced.
     #[arg(long, short)]
     pub output: Option<PathBuf>,
-    /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly (CSV and Markdown only).
+    /// The columns to write, in this order (`id,citation,company,text`), of: id, doc, company, title,
+    /// date, lang, jurisdictions, cites, type, article, heading, label, line_start, line_end, text, score,
+    /// cite, citation (title and cite), source (`path:lines`). JSON without it writes whole clauses.
+    #[arg(long, value_name = "LIST")]
+    pub columns: Option<String>,
+    /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly (CSV, TSV and Markdown
+    /// only).
     #[arg(long)]
     pub bom: bool,
     /// Replace the output file if it exists.
@@ -335,17 +349,23 @@ pub struct ParseArgs {
     pub follow: bool,
 }
 
-/// Output formats of `joubun check`.
+/// Output formats of `joubun check`; `-o FILE` names one by its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
     /// Aligned text.
+    #[value(alias = "txt")]
     Table,
     /// One JSON value.
     Json,
     /// CSV with a header row.
     Csv,
+    /// Tab-separated values with a header row.
+    Tsv,
     /// Markdown tables.
+    #[value(alias = "markdown")]
     Md,
+    /// An Excel workbook, the same rows as CSV.
+    Xlsx,
 }
 
 /// Flags of `joubun check`.
@@ -358,9 +378,15 @@ pub struct CheckArgs {
     pub filters: FilterArgs,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// The output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: CheckFormat,
+    /// The output format (default: table); without it, the extension of `-o FILE` says.
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
+    /// The file to write (standard output when absent or `-`); only a regular file is ever replaced.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Replace the output file if it exists.
+    #[arg(long)]
+    pub force: bool,
     /// A documents × items matrix, with how many documents miss each item.
     #[arg(long)]
     pub summary: bool,

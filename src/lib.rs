@@ -14,5 +14,6 @@ pub mod error;
 pub mod furniture;
 pub mod index;
 pub mod query;
+pub mod render;
 pub mod segment;
 pub mod text;

@@ -180,10 +180,13 @@ proptest! {
     }
 }
 
+/// A clause's id and its words as (surface, position).
+type ClauseWords = (String, Vec<(String, usize)>);
+
 /// The words of each clause of the bundled corpus, in order, as (surface, position): Japanese words of
 /// two or more characters, English words of three or more letters; with the clause's id.
-fn corpus_words() -> &'static Vec<(String, Vec<(String, usize)>)> {
-    static WORDS: OnceLock<Vec<(String, Vec<(String, usize)>)>> = OnceLock::new();
+fn corpus_words() -> &'static Vec<ClauseWords> {
+    static WORDS: OnceLock<Vec<ClauseWords>> = OnceLock::new();
     WORDS.get_or_init(|| {
         let index = bundled();
         let everything = Search::new(index, "", &Filters::default()).unwrap();

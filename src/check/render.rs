@@ -1,9 +1,12 @@
 //! How `joubun check` prints its findings: per document (one row per item) or as a documents × items
-//! matrix (`--summary`), as a table for people, JSON, CSV or Markdown.
+//! matrix (`--summary`), as a table for people, JSON, Markdown, or rows of a spreadsheet (CSV, TSV, xlsx).
 
 use std::io::{self, Write};
+use std::path::Path;
 
 use serde::Serialize;
+
+use crate::render::{self, Cell, TableWriter};
 
 use super::{DocumentCheck, Finding, Kind, Rules, Status};
 
@@ -14,19 +17,21 @@ pub enum Format {
     Table,
     /// One JSON value.
     Json,
-    /// RFC 4180 CSV with a header row.
-    Csv,
     /// Markdown tables, for memos.
     Md,
+    /// One row per item (or per document with `--summary`), in a spreadsheet format.
+    Rows(render::Format),
 }
 
-/// Writes each document's findings, one row per item.
+/// Writes each document's findings, one row per item. An xlsx sheet keeps its rows in `scratch` until
+/// it is done.
 pub fn findings(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     checks: &[DocumentCheck],
     rules: &Rules,
     format: Format,
     explain: bool,
+    scratch: &Path,
 ) -> io::Result<()> {
     match format {
         Format::Table => findings_table(out, checks, rules, explain),
@@ -34,17 +39,18 @@ pub fn findings(
             serde_json::to_writer(&mut *out, checks)?;
             writeln!(out)
         }
-        Format::Csv => findings_csv(out, checks),
+        Format::Rows(format) => findings_rows(out, checks, format, scratch),
         Format::Md => findings_md(out, checks),
     }
 }
 
 /// Writes the documents × items matrix and, per item, how many documents miss it or say it weakly.
 pub fn summary(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     checks: &[DocumentCheck],
     rules: &Rules,
     format: Format,
+    scratch: &Path,
 ) -> io::Result<()> {
     let ids: Vec<&str> = rules.items.iter().map(|i| i.id.as_str()).collect();
     let count = |item: usize, status: Status| {
@@ -107,22 +113,29 @@ pub fn summary(
             serde_json::to_writer(&mut *out, &summary)?;
             writeln!(out)
         }
-        Format::Csv => {
-            let mut csv = csv::Writer::from_writer(&mut *out);
+        Format::Rows(format) => {
             let mut header = vec!["doc", "company"];
             header.extend(&ids);
-            csv.write_record(&header)?;
+            let mut table = TableWriter::new_in(out, format, &header, scratch)?;
             for c in checks {
-                let mut row = vec![c.doc.clone(), c.company.clone().unwrap_or_default()];
-                row.extend(c.items.iter().map(|f| f.status.name().to_string()));
-                csv.write_record(&row)?;
+                let mut row = vec![Cell::Text(c.doc.clone()), Cell::text(c.company.as_deref())];
+                row.extend(
+                    c.items
+                        .iter()
+                        .map(|f| Cell::Text(f.status.name().to_string())),
+                );
+                table.row(&row)?;
             }
             for status in [Status::Missing, Status::Weak] {
-                let mut row = vec![format!("documents {}", status.name()), String::new()];
-                row.extend((0..ids.len()).map(|i| count(i, status).to_string()));
-                csv.write_record(&row)?;
+                let mut row = vec![
+                    Cell::Text(format!("documents {}", status.name())),
+                    Cell::Empty,
+                ];
+                row.extend((0..ids.len()).map(|i| Cell::Number(count(i, status) as f64)));
+                table.row(&row)?;
             }
-            csv.flush()
+            table.finish()?;
+            Ok(())
         }
         Format::Table | Format::Md => {
             let mut rows: Vec<Vec<String>> = Vec::new();
@@ -152,7 +165,7 @@ pub fn summary(
 }
 
 fn findings_table(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     checks: &[DocumentCheck],
     rules: &Rules,
     explain: bool,
@@ -204,7 +217,7 @@ fn findings_table(
 }
 
 /// The cues of one item, for `--explain`.
-fn write_cues(out: &mut impl Write, item: &super::Item) -> io::Result<()> {
+fn write_cues(out: &mut dyn Write, item: &super::Item) -> io::Result<()> {
     let pad = " ".repeat(28);
     writeln!(
         out,
@@ -256,7 +269,7 @@ fn verdict(c: &DocumentCheck) -> String {
     }
 }
 
-/// The CSV columns of per-item rows.
+/// The columns of per-item rows (CSV, TSV, xlsx).
 const COLUMNS: [&str; 10] = [
     "doc",
     "company",
@@ -270,31 +283,36 @@ const COLUMNS: [&str; 10] = [
     "found",
 ];
 
-fn findings_csv(out: &mut impl Write, checks: &[DocumentCheck]) -> io::Result<()> {
-    let mut csv = csv::Writer::from_writer(&mut *out);
-    csv.write_record(COLUMNS)?;
+fn findings_rows(
+    out: &mut dyn Write,
+    checks: &[DocumentCheck],
+    format: render::Format,
+    scratch: &Path,
+) -> io::Result<()> {
+    let mut table = TableWriter::new_in(out, format, &COLUMNS, scratch)?;
     for c in checks {
         for f in &c.items {
-            csv.write_record(cells(c, f))?;
+            table.row(&cells(c, f))?;
         }
     }
-    csv.flush()
+    table.finish()?;
+    Ok(())
 }
 
-/// One finding as text cells, in [`COLUMNS`] order.
-fn cells(c: &DocumentCheck, f: &Finding) -> [String; 10] {
-    let join = |parts: Vec<String>| parts.join("; ");
+/// One finding as cells, in [`COLUMNS`] order.
+fn cells(c: &DocumentCheck, f: &Finding) -> [Cell; 10] {
+    let list = |parts: Vec<String>| Cell::List(parts);
     [
-        c.doc.clone(),
-        c.company.clone().unwrap_or_default(),
-        f.item.clone(),
-        f.kind.name().to_string(),
-        f.counts.to_string(),
-        f.status.name().to_string(),
-        f.rule.clone(),
-        join(f.evidence.iter().map(|e| e.cite.clone()).collect()),
-        join(f.evidence.iter().map(|e| e.location.clone()).collect()),
-        join(
+        Cell::Text(c.doc.clone()),
+        Cell::text(c.company.as_deref()),
+        Cell::Text(f.item.clone()),
+        Cell::Text(f.kind.name().to_string()),
+        Cell::Text(f.counts.to_string()),
+        Cell::Text(f.status.name().to_string()),
+        Cell::Text(f.rule.clone()),
+        list(f.evidence.iter().map(|e| e.cite.clone()).collect()),
+        list(f.evidence.iter().map(|e| e.location.clone()).collect()),
+        list(
             f.found
                 .iter()
                 .map(|x| format!("{}={}", x.detail, x.cue))
@@ -303,7 +321,7 @@ fn cells(c: &DocumentCheck, f: &Finding) -> [String; 10] {
     ]
 }
 
-fn findings_md(out: &mut impl Write, checks: &[DocumentCheck]) -> io::Result<()> {
+fn findings_md(out: &mut dyn Write, checks: &[DocumentCheck]) -> io::Result<()> {
     let header: Vec<String> = ["item", "status", "evidence", "rule"]
         .map(String::from)
         .to_vec();
@@ -327,7 +345,7 @@ fn findings_md(out: &mut impl Write, checks: &[DocumentCheck]) -> io::Result<()>
                 vec![
                     item,
                     f.status.name().to_string(),
-                    evidence.join("<br>"),
+                    evidence.join("\n"),
                     f.rule.clone(),
                 ]
             })
@@ -338,24 +356,19 @@ fn findings_md(out: &mut impl Write, checks: &[DocumentCheck]) -> io::Result<()>
     Ok(())
 }
 
-fn write_md_table(out: &mut impl Write, header: &[String], rows: &[Vec<String>]) -> io::Result<()> {
-    let line = |cells: &[String]| {
-        let cells: Vec<String> = cells
-            .iter()
-            .map(|c| c.replace('|', "\\|").replace('\n', " "))
-            .collect();
-        format!("| {} |", cells.join(" | "))
-    };
-    writeln!(out, "{}", line(header))?;
-    writeln!(out, "|{}", "---|".repeat(header.len()))?;
+fn write_md_table(out: &mut dyn Write, header: &[String], rows: &[Vec<String>]) -> io::Result<()> {
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut table = TableWriter::new(out, render::Format::Md, &header)?;
     for row in rows {
-        writeln!(out, "{}", line(row))?;
+        let cells: Vec<Cell> = row.iter().map(|c| Cell::Text(c.clone())).collect();
+        table.row(&cells)?;
     }
+    table.finish()?;
     Ok(())
 }
 
 /// Columns padded to their widest cell (a wide character counts as two columns).
-fn write_aligned(out: &mut impl Write, header: &[String], rows: &[Vec<String>]) -> io::Result<()> {
+fn write_aligned(out: &mut dyn Write, header: &[String], rows: &[Vec<String>]) -> io::Result<()> {
     let width = |s: &str| {
         s.chars()
             .map(|c| if c.is_ascii() { 1 } else { 2 })

@@ -4,11 +4,10 @@
 //! documents (a document is checked when any of its clauses passes them). Exits like a linter: 0 when every
 //! applicable item is present, 1 when any is weak or missing, 2 on error.
 
-use std::io::Write;
 use std::path::Path;
 
 use crate::check::filter::CheckFilter;
-use crate::check::render::{self, Format};
+use crate::check::render::{self as check_render, Format};
 use crate::check::{self, BUILT_IN, DocumentCheck, Rules};
 use crate::clause::{Clause, CorpusConfig, parse};
 use crate::cli::{CheckArgs, CheckFormat, FilterArgs};
@@ -16,9 +15,11 @@ use crate::corpus::{self, WalkOptions};
 use crate::error::{Error, Result};
 use crate::index::ClauseIndex;
 use crate::query::Search;
+use crate::render::{self, table::format_from_extension};
 
+use super::Outcome;
+use super::output::{refuse_inside_corpus, write_to};
 use super::search::open_search;
-use super::{Outcome, stdout};
 
 /// Runs `joubun check`.
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
@@ -40,6 +41,28 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         &args.filters.present,
     )
     .map_err(Error::Input)?;
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    let format = match (args.format, output) {
+        (Some(format), _) => format,
+        (None, Some(path)) => format_from_extension(path).map_err(Error::Input)?,
+        (None, None) => CheckFormat::Table,
+    };
+    let format = match format {
+        CheckFormat::Table => Format::Table,
+        CheckFormat::Json => Format::Json,
+        CheckFormat::Md => Format::Md,
+        CheckFormat::Csv => Format::Rows(render::Format::Csv),
+        CheckFormat::Tsv => Format::Rows(render::Format::Tsv),
+        CheckFormat::Xlsx => Format::Rows(render::Format::Xlsx),
+    };
+    if let Some(path) = output {
+        let walked = args.path.as_deref().filter(|p| p.is_dir());
+        let corpora: Vec<&Path> = [Some(args.location.corpus.as_path()), walked]
+            .into_iter()
+            .flatten()
+            .collect();
+        refuse_inside_corpus(path, &corpora)?;
+    }
     let (documents, unread) = match &args.path {
         Some(path) => from_files(path, args)?,
         None => (from_index(args)?, 0),
@@ -49,28 +72,34 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
         .map(|clauses| check::check(clauses, rules))
         .filter(|c| by_check.as_ref().is_none_or(|f| f.keeps_check(c)))
         .collect();
-    let format = match args.format {
-        CheckFormat::Table => Format::Table,
-        CheckFormat::Json => Format::Json,
-        CheckFormat::Csv => Format::Csv,
-        CheckFormat::Md => Format::Md,
-    };
-    let mut out = stdout();
-    if args.summary {
-        render::summary(&mut out, &checks, rules, format)?;
-    } else {
-        render::findings(&mut out, &checks, rules, format, args.explain)?;
+    if checks.is_empty() {
+        return Err(Error::Input(match unread {
+            0 => "no privacy policy matches the filters".to_string(),
+            _ => format!(
+                "{unread} file(s) could not be read (listed above); no other policy was checked"
+            ),
+        }));
     }
-    out.flush()?;
+    let binary = format == Format::Rows(render::Format::Xlsx);
+    write_to(output, args.force, binary, |out, scratch| {
+        if args.summary {
+            check_render::summary(out, &checks, rules, format, scratch)?;
+        } else {
+            check_render::findings(out, &checks, rules, format, args.explain, scratch)?;
+        }
+        Ok(())
+    })?;
+    if let Some(path) = output {
+        eprintln!(
+            "joubun: wrote the check of {} document(s) to {}",
+            checks.len(),
+            path.display()
+        );
+    }
     if unread > 0 {
         return Err(Error::Input(format!(
             "{unread} file(s) could not be read (listed above) and were not checked"
         )));
-    }
-    if checks.is_empty() {
-        return Err(Error::Input(
-            "no privacy policy matches the filters".to_string(),
-        ));
     }
     // Exit 1, as a linter that found problems, when any counted item is weak or missing.
     Ok(if checks.iter().any(DocumentCheck::fails) {

@@ -274,7 +274,7 @@ fn print_human(
             "{bold}{}. {}{bold_end}  {}  {}  {}:{}-{}  [{}] {}  {}  score {:.2}  (show {})",
             offset + i + 1,
             c.company.as_deref().unwrap_or("-"),
-            super::show::citation(c),
+            c.citation(),
             if article.is_empty() {
                 "-".to_string()
             } else {

@@ -51,7 +51,7 @@ pub fn run(args: &ShowArgs) -> Result<Outcome> {
             out,
             "{marker}{}  {}  {}:{}-{}  {}  {} ¶{}  [{}]",
             c.id,
-            citation(c),
+            c.citation(),
             c.doc,
             c.line_start,
             c.line_end,
@@ -98,14 +98,4 @@ fn by_cite(index: &ClauseIndex, doc: &str, cite: &str) -> Result<Clause> {
 /// A citation compared without width or spaces: `第１２条 第２項` is `第12条第2項`.
 fn normalize_cite(cite: &str) -> String {
     cite.nfkc().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// The document title and citation, as a lawyer names the clause.
-pub fn citation(c: &Clause) -> String {
-    match (&c.title, c.cite.is_empty()) {
-        (Some(title), false) => format!("{title} {}", c.cite),
-        (Some(title), true) => title.clone(),
-        (None, false) => c.cite.clone(),
-        (None, true) => "-".to_string(),
-    }
 }

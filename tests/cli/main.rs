@@ -2,6 +2,7 @@
 
 mod analyze;
 mod check;
+mod export;
 mod facts;
 mod golden;
 mod parse;
