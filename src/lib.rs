@@ -13,6 +13,7 @@ pub mod corpus;
 pub mod error;
 pub mod furniture;
 pub mod index;
+pub mod ingest;
 pub mod query;
 pub mod render;
 pub mod segment;

@@ -9,11 +9,12 @@ use std::path::Path;
 use crate::check::filter::CheckFilter;
 use crate::check::render::{self as check_render, Format};
 use crate::check::{self, BUILT_IN, DocumentCheck, Rules};
-use crate::clause::{Clause, CorpusConfig, parse};
+use crate::clause::{Clause, CorpusConfig};
 use crate::cli::{CheckArgs, CheckFormat, FilterArgs};
 use crate::corpus::{self, WalkOptions};
 use crate::error::{Error, Result};
 use crate::index::ClauseIndex;
+use crate::ingest;
 use crate::query::Search;
 use crate::render::{self, table::format_from_extension};
 
@@ -136,18 +137,17 @@ fn from_files(path: &Path, args: &CheckArgs) -> Result<(Vec<Vec<Clause>>, usize)
     }
     let mut documents = Vec::new();
     for file in &files {
-        let source = match corpus::read(file, &root) {
-            Ok(source) => source,
-            Err(skip) => {
-                eprintln!("joubun: skipped {}: {}", skip.path.display(), skip.reason);
-                unread += 1;
-                continue;
-            }
-        };
         let mut clauses = Vec::new();
-        let problems = parse(&source, config.files.get(&source.rel_path), |clause, _| {
-            clauses.push(clause)
-        });
+        let facts = config.files.get(&corpus::relative(file, &root));
+        let problems =
+            match ingest::clauses_of_file(file, &root, facts, |clause, _| clauses.push(clause)) {
+                Ok(problems) => problems,
+                Err(skip) => {
+                    eprintln!("joubun: skipped {}: {}", skip.path.display(), skip.reason);
+                    unread += 1;
+                    continue;
+                }
+            };
         for problem in problems {
             eprintln!("joubun: {}: {problem} (skipped)", file.display());
         }

@@ -3,10 +3,11 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::clause::{Clause, CorpusConfig, Explanation, parse};
+use crate::clause::{Clause, CorpusConfig, Explanation};
 use crate::cli::ParseArgs;
 use crate::corpus::{self, WalkOptions};
 use crate::error::{Error, Result};
+use crate::ingest;
 use crate::segment::Level;
 
 use super::{Outcome, stdout};
@@ -38,30 +39,29 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
     let mut clauses_seen = 0;
     let mut tree = Tree::default();
     for file in &files {
-        let source = match corpus::read(file, &root) {
-            Ok(source) => source,
+        let rel = corpus::relative(file, &root);
+        let facts = config.files.get(&rel);
+        // Clauses are printed as they come, so a large file is never held as a list of them.
+        let mut failed = None;
+        let emit = |clause: Clause, explanation: Explanation| {
+            clauses_seen += 1;
+            if failed.is_none() {
+                let written = if args.json {
+                    write_json(&mut out, &clause, args.explain.then_some(&explanation))
+                } else {
+                    tree.write(&mut out, &clause, &explanation, args.explain)
+                };
+                failed = written.err();
+            }
+        };
+        // Read as `index` reads it: a JSON Lines file streamed, a document whole up to the size limit.
+        let problems = match ingest::clauses_of_file(file, &root, facts, emit) {
+            Ok(problems) => problems,
             Err(skip) => {
                 skipped.push(skip);
                 continue;
             }
         };
-        // Clauses are printed as they come, so a large file is never held as a list of them.
-        let mut failed = None;
-        let problems = parse(
-            &source,
-            config.files.get(&source.rel_path),
-            |clause, explanation| {
-                clauses_seen += 1;
-                if failed.is_none() {
-                    let written = if args.json {
-                        write_json(&mut out, &clause, args.explain.then_some(&explanation))
-                    } else {
-                        tree.write(&mut out, &clause, &explanation, args.explain)
-                    };
-                    failed = written.err();
-                }
-            },
-        );
         if let Some(err) = failed {
             return Err(err.into());
         }

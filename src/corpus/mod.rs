@@ -43,6 +43,16 @@ pub struct Skipped {
     pub reason: String,
 }
 
+impl Skipped {
+    /// `path` passed over, for `reason`.
+    pub fn new(path: &Path, reason: String) -> Skipped {
+        Skipped {
+            path: path.to_path_buf(),
+            reason,
+        }
+    }
+}
+
 /// The input formats, told by a file's name ending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {

@@ -2,7 +2,7 @@
 //! files it holds.
 
 use std::fs;
-use std::io::{BufRead, Read, Seek};
+use std::io::Seek;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -14,8 +14,9 @@ use super::fingerprint::{Fingerprint, Fingerprinting};
 use super::record::{self, CommitRecord, Fingerprints};
 use super::{ClauseIndex, FolderState, IndexError, WriteLock, folder};
 use crate::analysis;
-use crate::clause::{Clause, CorpusConfig, RULES_VERSION, is_jsonl, parse, parse_jsonl};
+use crate::clause::{Clause, CorpusConfig, RULES_VERSION, is_jsonl};
 use crate::corpus::{self, Skipped, WalkOptions};
+use crate::ingest;
 
 /// The indexing threads' memory for segments being built, shared by both. Segments twice as large as
 /// with 64 MB mean fewer merges: 10,000 and 50,000 documents index in a tenth less time, for 10 MB more
@@ -26,13 +27,6 @@ const WRITER_MEMORY: usize = 128_000_000;
 const MERGE_AT_ONCE: usize = 4;
 /// Segments this large are left alone: merging them again would map hundreds of megabytes at once.
 const MERGE_MAX_DOCS: usize = 100_000;
-/// The largest document read: a document is held whole while it is cut into clauses. Larger files
-/// (a disk image named `.txt`, a sparse file) are skipped with a reason.
-pub const MAX_DOCUMENT_BYTES: u64 = 1 << 30;
-/// The longest line of a JSON Lines file, one clause; longer lines are skipped with a reason. The line
-/// is read into a buffer that doubles as it grows: at 64 MB a run over a long line peaked at 300 MB.
-pub const MAX_LINE_BYTES: u64 = 32 << 20;
-
 /// What an indexing run did.
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct IndexReport {
@@ -283,7 +277,7 @@ fn fill(
                 Ok(Some(Content::Lines(f, print)))
             })
         } else {
-            read_document(file).map(|bytes| {
+            ingest::read_document(file).map(|bytes| {
                 bytes.map(|bytes| {
                     let print = Fingerprint::of(&bytes);
                     Content::Document(bytes, print)
@@ -293,7 +287,7 @@ fn fill(
         let content = match read {
             Ok(Some(content)) => content,
             Ok(None) => {
-                report.skipped.push((file.clone(), too_large()));
+                report.skipped.push((file.clone(), ingest::too_large()));
                 continue;
             }
             Err(e) => {
@@ -333,14 +327,14 @@ fn fill(
         let (problems, print) = match content {
             Content::Lines(f, _) => {
                 let mut lines = std::io::BufReader::with_capacity(1 << 20, Fingerprinting::new(f));
-                let problems = parse_jsonl(&rel, jsonl_lines(&mut lines), facts, &mut add);
+                let problems = ingest::clauses_of_lines(&rel, &mut lines, facts, &mut add);
                 // The fingerprint of what was indexed: a file that failed half-way, or changed since it
                 // was first fingerprinted, is found changed by the next run and read again.
                 (problems, lines.into_inner().fingerprint())
             }
             Content::Document(bytes, print) => {
-                match corpus::decode_document(bytes, file, corpus_root) {
-                    Ok(source) => (parse(&source, facts, &mut add), print),
+                match ingest::clauses_of_document(bytes, file, corpus_root, facts, &mut add) {
+                    Ok(()) => (Vec::new(), print),
                     Err(Skipped { path, reason }) => {
                         report.skipped.push((path, reason));
                         continue;
@@ -387,93 +381,10 @@ fn crash_point(point: &str) {
     }
 }
 
-/// A document's bytes, or `None` when it is over [`MAX_DOCUMENT_BYTES`] (checked before reading it).
-fn read_document(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    let file = fs::File::open(path)?;
-    let len = file.metadata()?.len();
-    if len > MAX_DOCUMENT_BYTES {
-        return Ok(None);
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    // A file that grows while it is read is held to the limit too.
-    file.take(MAX_DOCUMENT_BYTES + 1).read_to_end(&mut bytes)?;
-    Ok((bytes.len() as u64 <= MAX_DOCUMENT_BYTES).then_some(bytes))
-}
-
-/// The reason a document over [`MAX_DOCUMENT_BYTES`] is skipped.
-fn too_large() -> String {
-    format!(
-        "larger than {} MB, the limit for one document; split it, or give its clauses as JSON Lines",
-        MAX_DOCUMENT_BYTES >> 20
-    )
-}
-
 /// A file's content as read for indexing, with its fingerprint where already known.
 enum Content {
     /// A JSON Lines file, still to be streamed; fingerprinted first only if it may be unchanged.
     Lines(fs::File, Option<Fingerprint>),
     /// A document, read whole.
     Document(Vec<u8>, Fingerprint),
-}
-
-/// The lines of a JSON Lines file, each either text or why it cannot be read; a read error ends them.
-/// A line over [`MAX_LINE_BYTES`] is passed over without being held.
-fn jsonl_lines(mut lines: impl BufRead) -> impl Iterator<Item = Result<String, String>> {
-    let mut failed = false;
-    std::iter::from_fn(move || {
-        if failed {
-            return None;
-        }
-        let mut line = Vec::new();
-        let read = (&mut lines)
-            .take(MAX_LINE_BYTES + 1)
-            .read_until(b'\n', &mut line);
-        let too_long = || {
-            format!(
-                "longer than {} MB, the limit for one JSON line",
-                MAX_LINE_BYTES >> 20
-            )
-        };
-        let outcome = match read {
-            Ok(0) => return None,
-            Ok(_) if line.last() == Some(&b'\n') => {
-                line.pop();
-                Ok(line)
-            }
-            Ok(_) if line.len() as u64 > MAX_LINE_BYTES => match skip_line(&mut lines) {
-                Ok(()) => return Some(Err(too_long())),
-                Err(e) => Err(e),
-            },
-            Ok(_) => Ok(line),
-            Err(e) => Err(e),
-        };
-        Some(match outcome {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map_err(|_| "not UTF-8 (JSON Lines files are UTF-8)".to_string()),
-            Err(e) => {
-                failed = true;
-                Err(e.to_string())
-            }
-        })
-    })
-}
-
-/// Reads past the rest of the current line without keeping it.
-fn skip_line(lines: &mut impl BufRead) -> std::io::Result<()> {
-    loop {
-        let buf = lines.fill_buf()?;
-        if buf.is_empty() {
-            return Ok(());
-        }
-        match buf.iter().position(|&b| b == b'\n') {
-            Some(end) => {
-                lines.consume(end + 1);
-                return Ok(());
-            }
-            None => {
-                let n = buf.len();
-                lines.consume(n);
-            }
-        }
-    }
 }

@@ -101,6 +101,43 @@ fn number_before(text: &str, unit: &str) -> Option<u64> {
 }
 
 #[test]
+fn parse_and_check_read_files_as_index_does_with_the_same_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = corpus_copy(dir.path(), "corpus", 1);
+    std::fs::File::create(c.join("big.txt"))
+        .unwrap()
+        .set_len(1200 << 20)
+        .unwrap();
+    // Before, `parse` read any file whole: 1.2 GB of zeros held at once.
+    let out = joubun().arg("parse").arg(&c).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("skipped") && stderr.contains("big.txt: larger than 1024 MB"),
+        "{stderr}"
+    );
+    assert!(
+        !out.stdout.is_empty(),
+        "the other documents are still parsed"
+    );
+    // A JSON Lines file is streamed by `parse` too, its lines checked one by one.
+    let lines = dir.path().join("lines");
+    std::fs::create_dir(&lines).unwrap();
+    std::fs::write(
+        lines.join("clauses.jsonl"),
+        "{\"text\": \"当社は個人情報を保護します。\"}\nnot json\n",
+    )
+    .unwrap();
+    let out = joubun()
+        .args(["parse", "--json"])
+        .arg(&lines)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("line 2"), "{stderr}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}
+
+#[test]
 fn files_too_large_are_skipped_with_a_reason_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     let c = corpus_copy(dir.path(), "corpus", 1);
