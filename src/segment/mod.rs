@@ -76,6 +76,8 @@ pub struct Outline {
     pub front_matter: HashMap<String, String>,
     /// The most authoritative article style the document uses.
     pub(crate) style: Option<Style>,
+    /// The lines of a table of contents (and its 目次 / Contents heading), in order: never clauses.
+    pub(crate) contents: Vec<usize>,
 }
 
 /// The second pass: cuts `text` into clauses, handing them to `emit` one article at a time.
@@ -92,7 +94,7 @@ pub fn segment(text: &str, outline: &Outline, mut emit: impl FnMut(Vec<Segment>)
     // The first pass already fixed the title; this one only needs the lines again.
     let mut again = Outline::default();
     prepare(text, &mut again, |line| {
-        if line.kind == Kind::Title {
+        if line.kind == Kind::Title || outline.contents.binary_search(&line.number).is_ok() {
             return;
         }
         if let Some(previous) = pending.replace(line) {
@@ -245,6 +247,37 @@ mod tests {
         assert!(
             segs.iter()
                 .all(|s| !s.text.contains("総則") && !s.text.contains("通則"))
+        );
+    }
+
+    #[test]
+    fn a_table_of_contents_is_no_clause() {
+        let texts =
+            |text: &str| -> Vec<String> { segment(text).1.into_iter().map(|s| s.text).collect() };
+        // Japanese: bare article headings that the articles further on repeat, with or without 目次.
+        for head in ["目次\n", ""] {
+            let text = format!(
+                "個人情報保護規程\n\n{head}第1条 目的\n第2条 定義\n第3条 利用目的\n\n第1条（目的）\n本規程は目的を定める。\n\n第2条（定義）\n個人情報とは情報をいう。\n\n第3条（利用目的）\n次の目的で利用する。\n"
+            );
+            let got = texts(&text);
+            assert_eq!(got.len(), 4, "{got:?}");
+            assert!(
+                !got.iter().any(|t| t == "目次" || t.starts_with("第1条")),
+                "{got:?}"
+            );
+        }
+        // Markdown: a list under Contents naming the sections below.
+        let got = texts(
+            "# Privacy Policy\n\n## Contents\n1. Information We Collect\n2. Contact Us\n\n## 1. Information We Collect\nWe collect your name.\n\n## 2. Contact Us\nWrite to us.\n",
+        );
+        assert_eq!(got, ["We collect your name.", "Write to us."]);
+        // A list that is not under a Contents heading stays, even when sections repeat its words.
+        let got = texts(
+            "# Policy\n\nWe collect:\n1. Name\n2. Email\n\n## Name\nYour full name.\n\n## Email\nYour address.\n",
+        );
+        assert!(
+            got.iter().any(|t| t.contains("Name")) && got.len() >= 5,
+            "{got:?}"
         );
     }
 

@@ -14,7 +14,9 @@ pub fn outline(text: &str, mut read: impl FnMut(&str)) -> Outline {
     let mut outline = Outline::default();
     let mut counts: HashMap<Style, usize> = HashMap::new();
     let mut pending: Option<Line> = None;
+    let mut contents = Contents::default();
     let mut count = |line: &Line, next: Option<&Line>| {
+        contents.read(line);
         // A title line heads a section only when body text follows it.
         if let Kind::Article { style, .. } = line.kind
             && (style != Style::TitleLine || followed_by_body(next))
@@ -43,7 +45,140 @@ pub fn outline(text: &str, mut read: impl FnMut(&str)) -> Outline {
         .collect();
     styles.sort();
     outline.style = styles.first().copied();
+    outline.contents = contents.lines();
     outline
+}
+
+/// A table of contents, found by what it is: a run of two or more bare article headings or list items
+/// naming articles the document has further on (`第1条 目的` … then `第1条（目的）` and its text; `1.
+/// Information We Collect` … then `## 1. Information We Collect`), with the 目次 / Contents line above
+/// it. Only heading-like lines are remembered, so a long document costs little.
+#[derive(Default)]
+struct Contents {
+    entries: Vec<Entry>,
+}
+
+/// A line as a table of contents is judged.
+#[derive(Debug, PartialEq)]
+enum Entry {
+    /// `目次`, `Contents`: the heading of a table of contents.
+    Heading(usize),
+    /// An article heading with no text of its own (number, heading).
+    Bare(usize, Option<String>, Option<String>),
+    /// A list item short enough to name an article (its text).
+    Item(usize, String),
+    /// An article with its number and heading, standing further on.
+    Article(Option<String>, Option<String>),
+    /// Any other line: ends a run.
+    Break,
+}
+
+impl Contents {
+    fn read(&mut self, line: &Line) {
+        // A table of contents is one block: a blank line ends it (but may follow its heading).
+        if line.blanks_before > 0
+            && !matches!(
+                self.entries.last(),
+                None | Some(Entry::Heading(_) | Entry::Break)
+            )
+        {
+            self.entries.push(Entry::Break);
+        }
+        let entry = match &line.kind {
+            _ if is_contents_heading(&line.text) => Entry::Heading(line.number),
+            Kind::Article {
+                number,
+                heading,
+                body,
+                ..
+            } if body.is_empty() => Entry::Bare(line.number, number.clone(), heading.clone()),
+            Kind::Article {
+                number, heading, ..
+            } => Entry::Article(number.clone(), heading.clone()),
+            Kind::Marked { body, .. } if is_title_like(body) && body.chars().count() <= 40 => {
+                Entry::Item(line.number, body.trim().to_lowercase())
+            }
+            _ => Entry::Break,
+        };
+        if !(entry == Entry::Break && self.entries.last() == Some(&Entry::Break)) {
+            self.entries.push(entry);
+        }
+    }
+
+    /// The lines of every table of contents found.
+    fn lines(&self) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.entries.len() {
+            let run = self.entries[i..]
+                .iter()
+                .take_while(|e| matches!(e, Entry::Bare(..) | Entry::Item(..)))
+                .count();
+            if run < 2 {
+                i += 1;
+                continue;
+            }
+            let end = i + run;
+            let later: Vec<(Option<&str>, Option<String>)> = self.entries[end..]
+                .iter()
+                .filter_map(|e| match e {
+                    Entry::Article(n, h) | Entry::Bare(_, n, h) => {
+                        Some((n.as_deref(), h.as_ref().map(|h| h.trim().to_lowercase())))
+                    }
+                    _ => None,
+                })
+                .collect();
+            // Each entry names an article further on: an article by its number and heading, a list
+            // item by the heading (numbers alone would take any numbered list before its sections).
+            let named = |e: &Entry| match e {
+                Entry::Bare(_, n, h) => later.iter().any(|(ln, lh)| {
+                    n.is_some()
+                        && ln == &n.as_deref()
+                        && (h.is_none() || lh.as_deref() == h.as_deref().map(str::trim))
+                        || h.as_ref()
+                            .is_some_and(|h| lh.as_deref() == Some(&h.trim().to_lowercase()))
+                }),
+                Entry::Item(_, body) => later.iter().any(|(_, lh)| lh.as_deref() == Some(body)),
+                _ => false,
+            };
+            let run_entries = &self.entries[i..end];
+            // Under a 目次 / Contents heading, any entries; without one, only numbered article
+            // headings (第1条 目的), so that no run of short lines is taken for one by chance.
+            let headed = i > 0 && matches!(self.entries[i - 1], Entry::Heading(_));
+            let numbered = run_entries
+                .iter()
+                .all(|e| matches!(e, Entry::Bare(_, Some(_), _)));
+            if (headed || numbered)
+                && run_entries.iter().filter(|e| named(e)).count() * 3 >= run * 2
+            {
+                if i > 0
+                    && let Entry::Heading(line) = self.entries[i - 1]
+                {
+                    out.push(line);
+                }
+                out.extend(run_entries.iter().filter_map(|e| match e {
+                    Entry::Bare(line, ..) | Entry::Item(line, _) => Some(*line),
+                    _ => None,
+                }));
+            }
+            i = end;
+        }
+        out
+    }
+}
+
+/// `目次`, `もくじ`, `Contents`, `Table of Contents`: a line that heads a table of contents.
+fn is_contents_heading(text: &str) -> bool {
+    let t = text
+        .trim()
+        .trim_matches(|c: char| {
+            c == '#' || c == ':' || c == '：' || c == '【' || c == '】' || c.is_whitespace()
+        })
+        .to_lowercase();
+    matches!(
+        t.as_str(),
+        "目次" | "もくじ" | "contents" | "table of contents"
+    )
 }
 
 /// `1. 見出し` followed by unnumbered body text: a section heading in a document numbered no other way.
