@@ -1,6 +1,6 @@
 //! The first pass: the document's title, front matter and article style, decided once from all its lines.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::Outline;
 use super::line::{Kind, Line, Style, ends_sentence, is_title_like, prepare};
@@ -105,64 +105,73 @@ impl Contents {
         }
     }
 
-    /// The lines of every table of contents found.
+    /// The lines of every table of contents found. Read from the end, so that the articles further on
+    /// are gathered once (a 200 MB document has thousands of runs of list items).
     fn lines(&self) -> Vec<usize> {
-        let mut out = Vec::new();
+        // Each run of bare headings and list items, as (start, end).
+        let mut runs = Vec::new();
         let mut i = 0;
         while i < self.entries.len() {
             let run = self.entries[i..]
                 .iter()
                 .take_while(|e| matches!(e, Entry::Bare(..) | Entry::Item(..)))
                 .count();
-            if run < 2 {
-                i += 1;
-                continue;
+            if run >= 2 {
+                runs.push((i, i + run));
             }
-            let end = i + run;
-            let later: Vec<(Option<&str>, Option<String>)> = self.entries[end..]
-                .iter()
-                .filter_map(|e| match e {
-                    Entry::Article(n, h) | Entry::Bare(_, n, h) => {
-                        Some((n.as_deref(), h.as_ref().map(|h| h.trim().to_lowercase())))
+            i += run.max(1);
+        }
+        let key = |h: &str| h.trim().to_lowercase();
+        // The articles from the current point on: their numbers (of those without a heading) and headings.
+        let mut numbers: HashSet<&str> = HashSet::new();
+        let mut headings: HashSet<String> = HashSet::new();
+        let mut gathered = self.entries.len();
+        let mut out = Vec::new();
+        for &(start, end) in runs.iter().rev() {
+            for e in &self.entries[end..gathered] {
+                if let Entry::Article(n, h) | Entry::Bare(_, n, h) = e {
+                    match h {
+                        Some(h) => {
+                            headings.insert(key(h));
+                        }
+                        None => {
+                            numbers.extend(n.as_deref());
+                        }
                     }
-                    _ => None,
-                })
-                .collect();
-            // Each entry names an article further on: an article by its number and heading, a list
-            // item by the heading (numbers alone would take any numbered list before its sections).
+                }
+            }
+            gathered = end;
+            // Each entry names an article further on: by its heading, or a bare number by its number
+            // (numbers alone would take any numbered list before its sections).
             let named = |e: &Entry| match e {
-                Entry::Bare(_, n, h) => later.iter().any(|(ln, lh)| {
-                    n.is_some()
-                        && ln == &n.as_deref()
-                        && (h.is_none() || lh.as_deref() == h.as_deref().map(str::trim))
-                        || h.as_ref()
-                            .is_some_and(|h| lh.as_deref() == Some(&h.trim().to_lowercase()))
-                }),
-                Entry::Item(_, body) => later.iter().any(|(_, lh)| lh.as_deref() == Some(body)),
+                Entry::Bare(_, n, Some(h)) => {
+                    headings.contains(&key(h)) || n.as_deref().is_some_and(|n| numbers.contains(n))
+                }
+                Entry::Bare(_, Some(n), None) => numbers.contains(n.as_str()),
+                Entry::Item(_, body) => headings.contains(body),
                 _ => false,
             };
-            let run_entries = &self.entries[i..end];
+            let run_entries = &self.entries[start..end];
             // Under a 目次 / Contents heading, any entries; without one, only numbered article
             // headings (第1条 目的), so that no run of short lines is taken for one by chance.
-            let headed = i > 0 && matches!(self.entries[i - 1], Entry::Heading(_));
+            let headed = start > 0 && matches!(self.entries[start - 1], Entry::Heading(_));
             let numbered = run_entries
                 .iter()
                 .all(|e| matches!(e, Entry::Bare(_, Some(_), _)));
+            let run = end - start;
             if (headed || numbered)
                 && run_entries.iter().filter(|e| named(e)).count() * 3 >= run * 2
             {
-                if i > 0
-                    && let Entry::Heading(line) = self.entries[i - 1]
-                {
-                    out.push(line);
+                if let (true, Entry::Heading(line)) = (headed, &self.entries[start.max(1) - 1]) {
+                    out.push(*line);
                 }
                 out.extend(run_entries.iter().filter_map(|e| match e {
                     Entry::Bare(line, ..) | Entry::Item(line, _) => Some(*line),
                     _ => None,
                 }));
             }
-            i = end;
         }
+        out.sort_unstable();
         out
     }
 }
