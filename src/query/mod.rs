@@ -26,6 +26,7 @@ use tantivy::{DocSet, TantivyDocument, Term};
 mod collect;
 pub mod facet;
 pub mod input;
+pub mod kept;
 mod nearness;
 mod pattern;
 pub mod proximity;

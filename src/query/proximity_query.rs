@@ -9,8 +9,9 @@
 use serde::Deserialize;
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::Field;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, Score, SegmentReader, Term};
 
+use super::kept::{self, Check, Kept};
 use super::pattern::Analysed;
 use super::proximity::Near;
 use crate::classify::Lang;
@@ -49,33 +50,27 @@ struct ProximityWeight {
 
 impl Weight for ProximityWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let mut scorer = ProximityScorer {
-            all: self.all.scorer(reader, boost)?,
+        let check = ProximityCheck {
             store: reader.get_store_reader(1)?,
             near: self.near.clone(),
             json: self.json,
         };
-        scorer.settle();
-        Ok(Box::new(scorer))
+        Ok(Box::new(Kept::new(self.all.scorer(reader, boost)?, check)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document {doc} does not hold the operands as the operators require"
-            )));
-        }
-        Ok(Explanation::new(
+        kept::explain(
+            self,
+            reader,
+            doc,
             "the operands, standing as required",
-            scorer.score(),
-        ))
+            "does not hold the operands as the operators require",
+        )
     }
 }
 
-struct ProximityScorer {
-    /// Clauses holding every operand, scored.
-    all: Box<dyn Scorer>,
+/// Whether a candidate (a clause holding every operand) holds them as the operators require.
+struct ProximityCheck {
     store: tantivy::store::StoreReader,
     near: Near,
     json: Field,
@@ -88,19 +83,8 @@ struct StoredClause {
     lang: Lang,
 }
 
-impl ProximityScorer {
-    /// Moves to the first candidate from the current one whose operands stand as required.
-    fn settle(&mut self) -> DocId {
-        loop {
-            let doc = self.all.doc();
-            if doc == TERMINATED || self.holds(doc) {
-                return doc;
-            }
-            self.all.advance();
-        }
-    }
-
-    fn holds(&self, doc: DocId) -> bool {
+impl Check for ProximityCheck {
+    fn keeps(&mut self, doc: DocId) -> bool {
         use tantivy::schema::document::Value;
         let Ok(stored) = self.store.get::<tantivy::TantivyDocument>(doc) else {
             return false;
@@ -114,33 +98,5 @@ impl ProximityScorer {
         };
         self.near
             .holds(&mut Analysed::new(&clause.text, clause.lang))
-    }
-}
-
-impl DocSet for ProximityScorer {
-    fn advance(&mut self) -> DocId {
-        self.all.advance();
-        self.settle()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        if self.all.doc() < target {
-            self.all.seek(target);
-        }
-        self.settle()
-    }
-
-    fn doc(&self) -> DocId {
-        self.all.doc()
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.all.size_hint()
-    }
-}
-
-impl Scorer for ProximityScorer {
-    fn score(&mut self) -> Score {
-        self.all.score()
     }
 }

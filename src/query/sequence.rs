@@ -12,7 +12,9 @@ use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::store::StoreReader;
-use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
+
+use super::kept::{self, Check, Kept};
 
 /// Most positions between two parts: particles the analyser drops leave a gap each (第三者 [へ の] 提供
 /// is two); three let a word in too (第三者提供記録の開示 is not 第三者への開示).
@@ -158,33 +160,30 @@ impl Weight for InOrderWeight {
             Some(source) => Some((source.recent.store(reader)?, source.clone())),
             None => None,
         };
-        let mut scorer = InOrderScorer {
+        let check = InOrderCheck {
             segment: reader.segment_id(),
-            all: self.all.scorer(reader, boost)?,
             postings,
             positions: Vec::new(),
             store,
             parts: self.query.parts.clone(),
         };
-        scorer.settle();
-        Ok(Box::new(scorer))
+        Ok(Box::new(Kept::new(self.all.scorer(reader, boost)?, check)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
-        let mut scorer = self.scorer(reader, 1.0)?;
-        if scorer.seek(doc) != doc {
-            return Err(TantivyError::InvalidArgument(format!(
-                "document {doc} does not hold the parts in order"
-            )));
-        }
-        Ok(Explanation::new("the parts in order", scorer.score()))
+        kept::explain(
+            self,
+            reader,
+            doc,
+            "the parts in order",
+            "does not hold the parts in order",
+        )
     }
 }
 
-struct InOrderScorer {
+/// Whether a candidate (a clause holding every part) holds them in order.
+struct InOrderCheck {
     segment: SegmentId,
-    /// Clauses holding every part, scored.
-    all: Box<dyn Scorer>,
     postings: Vec<SegmentPostings>,
     /// Scratch: each part's positions in the current candidate.
     positions: Vec<Vec<u32>>,
@@ -192,19 +191,8 @@ struct InOrderScorer {
     parts: Vec<String>,
 }
 
-impl InOrderScorer {
-    /// Moves to the first candidate from the current one that holds the parts in order.
-    fn settle(&mut self) -> DocId {
-        loop {
-            let doc = self.all.doc();
-            if doc == TERMINATED || self.in_order(doc) {
-                return doc;
-            }
-            self.all.advance();
-        }
-    }
-
-    fn in_order(&mut self, doc: DocId) -> bool {
+impl Check for InOrderCheck {
+    fn keeps(&mut self, doc: DocId) -> bool {
         self.positions.resize_with(self.postings.len(), Vec::new);
         for (postings, out) in self.postings.iter_mut().zip(&mut self.positions) {
             if postings.doc() < doc {
@@ -352,34 +340,6 @@ pub fn close_after_parenthesis(between: &str) -> bool {
         }
     }
     parenthesised && depth == 0 && outside <= MAX_SKIP as usize + 1
-}
-
-impl DocSet for InOrderScorer {
-    fn advance(&mut self) -> DocId {
-        self.all.advance();
-        self.settle()
-    }
-
-    fn seek(&mut self, target: DocId) -> DocId {
-        if self.all.doc() < target {
-            self.all.seek(target);
-        }
-        self.settle()
-    }
-
-    fn doc(&self) -> DocId {
-        self.all.doc()
-    }
-
-    fn size_hint(&self) -> u32 {
-        self.all.size_hint()
-    }
-}
-
-impl Scorer for InOrderScorer {
-    fn score(&mut self) -> Score {
-        self.all.score()
-    }
 }
 
 #[cfg(test)]
