@@ -3,24 +3,10 @@
 
 use serde_json::Value;
 
-use crate::util::{index_into, joubun, json_lines, succeed};
+use crate::util::{index_into, joubun, json_lines, json_search, succeed};
 
 fn hits(index: &std::path::Path, args: &[&str]) -> Vec<Value> {
-    let out = joubun()
-        .arg("search")
-        .args(args)
-        .args(["--json", "--limit", "100", "--index"])
-        .arg(index)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code().unwrap() < 2,
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut lines = json_lines(&out);
-    lines.pop();
-    lines
+    json_search(index, args, &["--limit", "100"]).0
 }
 
 #[test]

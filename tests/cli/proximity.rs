@@ -7,24 +7,11 @@ use std::path::{Path, PathBuf};
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{corpus, index_into, joubun, json_lines, succeed};
+use crate::util::{corpus, index_into, joubun, json_lines, json_search, succeed};
 
 /// Hits and summary of a JSON search; fails unless the search ran (exit 0 or 1).
 fn search(index: &Path, args: &[&str]) -> (Vec<Value>, Value) {
-    let out = joubun()
-        .arg("search")
-        .args(args)
-        .args(["--json", "--limit", "1000", "--no-update", "--index"])
-        .arg(index)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code().unwrap() < 2,
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut lines = json_lines(&out);
-    let summary = lines.pop().expect("a summary line")["summary"].clone();
+    let (lines, summary) = json_search(index, args, &["--limit", "1000", "--no-update"]);
     assert_eq!(
         summary["total"].as_u64().unwrap() as usize,
         lines.len(),

@@ -6,7 +6,7 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::util::{corpus, index_into, joubun, json_lines, succeed};
+use crate::util::{corpus, index_into, joubun, json_lines, json_search, succeed};
 
 /// An index of the bundled corpus in a temp dir of its own.
 fn bundled_index() -> tempfile::TempDir {
@@ -17,21 +17,7 @@ fn bundled_index() -> tempfile::TempDir {
 
 /// Hits and summary of a JSON search.
 fn search(index: &Path, args: &[&str]) -> (Vec<Value>, Value) {
-    let out = joubun()
-        .arg("search")
-        .args(args)
-        .args(["--json", "--limit", "500", "--index"])
-        .arg(index)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code().unwrap() < 2,
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut lines = json_lines(&out);
-    let summary = lines.pop().expect("a summary line")["summary"].clone();
-    (lines, summary)
+    json_search(index, args, &["--limit", "500"])
 }
 
 fn text(hit: &Value) -> &str {

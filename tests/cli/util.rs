@@ -50,3 +50,29 @@ pub fn index_into(corpus: impl AsRef<Path>, index: impl AsRef<Path>) -> std::pro
             .arg(index.as_ref()),
     )
 }
+
+/// Hits and summary of `joubun search ARGS --json FLAGS --index INDEX`; fails unless the search ran
+/// (exit 0 or 1).
+pub fn json_search(
+    index: &Path,
+    args: &[&str],
+    flags: &[&str],
+) -> (Vec<serde_json::Value>, serde_json::Value) {
+    let out = joubun()
+        .arg("search")
+        .args(args)
+        .arg("--json")
+        .args(flags)
+        .arg("--index")
+        .arg(index)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.code().unwrap() < 2,
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines = json_lines(&out);
+    let summary = lines.pop().expect("a summary line")["summary"].clone();
+    (lines, summary)
+}
