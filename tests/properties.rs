@@ -136,10 +136,25 @@ fn corpus_compounds() -> &'static Vec<String> {
     })
 }
 
-/// Whether `text` holds `parts` (ja terms) in order and close together.
+/// Whether `text` holds `parts` (ja terms) in order and close together: some span from the first
+/// part to the last, with no comma or sentence end outside a parenthetical (read from the characters
+/// themselves, not from the analyser's positions).
 fn holds_in_order(text: &str, parts: &[String]) -> bool {
     let analysed = Analyzer::Ja.analyze(text, false);
-    !joubun::query::sequence::in_order_spans(text, &analysed, parts).is_empty()
+    joubun::query::sequence::in_order_spans(&analysed, parts)
+        .into_iter()
+        .any(|(start, end)| {
+            let mut depth = 0u32;
+            text[start..end].chars().all(|c| {
+                match c {
+                    '（' | '(' => depth += 1,
+                    '）' | ')' => depth = depth.saturating_sub(1),
+                    '、' | '。' | '，' | '．' if depth == 0 => return false,
+                    _ => {}
+                }
+                true
+            })
+        })
 }
 
 proptest! {

@@ -16,7 +16,7 @@ use lindera_dictionary::viterbi::{Lattice, WordId};
 
 use super::dictionary::{in_bulk, segmenter};
 use super::normalize::{Normalized, with_normalized};
-use super::{Recent, Terms};
+use super::{KANA_SPELLING, Recent, Separator, Terms};
 
 /// kuromoji's default: katakana words longer than three characters lose a trailing ー (サーバー → サーバ).
 const KATAKANA_STEM_MIN: usize = 3;
@@ -29,6 +29,10 @@ const READING: usize = 7;
 /// A Japanese analyser: the token filters applied after segmentation.
 pub struct JapanesePipeline {
     filters: Vec<BoxTokenFilter>,
+    /// Whether parentheses and breaks are kept as [`Separator`] terms.
+    separators: bool,
+    /// Whether a word spelt with kana is indexed a second time, marked ([`KANA_SPELLING`]).
+    kana_spellings: bool,
 }
 
 impl JapanesePipeline {
@@ -36,6 +40,8 @@ impl JapanesePipeline {
     pub fn surface() -> JapanesePipeline {
         JapanesePipeline {
             filters: vec![ContentWords::new(Form::Base).into(), KatakanaStem.into()],
+            separators: true,
+            kana_spellings: false,
         }
     }
 
@@ -43,23 +49,96 @@ impl JapanesePipeline {
     pub fn reading() -> JapanesePipeline {
         JapanesePipeline {
             filters: vec![ContentWords::new(Form::Reading).into(), KatakanaStem.into()],
+            separators: false,
+            kana_spellings: true,
         }
     }
 
     /// Analyses `text`, appending terms with offsets into `text` itself; `detailed` adds dictionary facts.
     pub fn run(&self, text: &str, detailed: bool, out: &mut Terms) {
         with_segments(text, |tokens, normalized| {
+            let separators = if self.separators {
+                separators(tokens)
+            } else {
+                Separated::default()
+            };
+            let kana: Vec<usize> = if self.kana_spellings {
+                tokens
+                    .iter()
+                    .filter(|t| t.surface.chars().any(is_kana))
+                    .map(|t| t.position)
+                    .collect()
+            } else {
+                Vec::new()
+            };
             for filter in &self.filters {
                 // The filters only fail on a malformed dictionary entry; such a text keeps what it has.
                 if filter.apply(tokens).is_err() {
                     return;
                 }
             }
+            // Terms go out in position order: tantivy takes each term's positions as they come.
+            let mut marks = separators.marks.iter().peekable();
             for token in tokens.iter_mut() {
-                push_term(out, token, normalized, detailed);
+                let position = separators.position(token.position);
+                while let Some((at, separator, range)) = marks.next_if(|(at, ..)| *at < position) {
+                    out.push(separator.term(), normalized.to_original(range.clone()), *at);
+                }
+                push_term(out, token, position, normalized, detailed);
+                if kana.binary_search(&token.position).is_ok() {
+                    let marked = format!("{KANA_SPELLING}{}", token.surface);
+                    let range = normalized.to_original(token.byte_start..token.byte_end);
+                    out.push(&marked, range, position);
+                }
+            }
+            for (at, separator, range) in marks {
+                out.push(separator.term(), normalized.to_original(range.clone()), *at);
             }
         });
     }
+}
+
+/// The separators of a segmented text, and how they move the positions of the words after them.
+#[derive(Default)]
+struct Separated {
+    /// Each separator with its position and its token's span.
+    marks: Vec<(usize, Separator, Range<usize>)>,
+    /// Where positions move: from a segmenter position on (past a token holding several separators,
+    /// such as 「）、」), how many further positions the words take.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Separated {
+    /// The position a token the segmenter put at `position` is indexed at.
+    fn position(&self, position: usize) -> usize {
+        let moved = self.shifts.partition_point(|&(from, _)| from <= position);
+        position + moved.checked_sub(1).map_or(0, |i| self.shifts[i].1)
+    }
+}
+
+/// The separators among `tokens` (punctuation, before the filters drop it). The segmenter makes one
+/// token of a run of punctuation (「）、」); each separator in it gets a position of its own, in order,
+/// so that a break after a parenthetical is not read as one inside it.
+fn separators(tokens: &[Token<'_>]) -> Separated {
+    let mut separated = Separated::default();
+    let mut shift = 0;
+    for token in tokens {
+        if !is_punctuation(&token.surface) {
+            continue;
+        }
+        let first = token.position + shift;
+        let mut count = 0;
+        for separator in token.surface.chars().filter_map(Separator::of) {
+            let range = token.byte_start..token.byte_end;
+            separated.marks.push((first + count, separator, range));
+            count += 1;
+        }
+        if count > 1 {
+            shift += count - 1;
+            separated.shifts.push((token.position + 1, shift));
+        }
+    }
+    separated
 }
 
 /// The word boundaries the Japanese analysers start from (MeCab's, on NFKC text), as byte ranges of
@@ -129,9 +208,15 @@ thread_local! {
     static RECENT: RefCell<Recent<Words>> = RefCell::default();
 }
 
-fn push_term(out: &mut Terms, token: &mut Token<'_>, normalized: &Normalized, detailed: bool) {
+fn push_term(
+    out: &mut Terms,
+    token: &mut Token<'_>,
+    position: usize,
+    normalized: &Normalized,
+    detailed: bool,
+) {
     let range = normalized.to_original(token.byte_start..token.byte_end);
-    let term = out.push(&token.surface, range, token.position);
+    let term = out.push(&token.surface, range, position);
     if detailed {
         let details = token.details();
         let known = |i: usize| details.get(i).filter(|d| **d != "*").map(|d| d.to_string());
@@ -164,6 +249,11 @@ fn is_punctuation(surface: &str) -> bool {
     !surface
         .chars()
         .any(|c| super::is_cjk(c) || c.is_alphanumeric())
+}
+
+/// Hiragana or katakana, the prolonged sound mark ー included.
+pub fn is_kana(c: char) -> bool {
+    ('\u{3041}'..='\u{30FF}').contains(&c)
 }
 
 /// Which dictionary form replaces a content word.

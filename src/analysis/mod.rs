@@ -17,11 +17,11 @@ use serde::Serialize;
 
 pub use bigram::is_cjk;
 use japanese::JapanesePipeline;
-pub use japanese::segment;
+pub use japanese::{is_kana, segment};
 pub use tantivy_adapter::{analysed_bytes, register};
 
 /// Bumped whenever any analyser's output changes, so indexes built by an older analyser are refused.
-pub const ANALYSIS_VERSION: u32 = 1;
+pub const ANALYSIS_VERSION: u32 = 2;
 
 /// The analysers, each registered with tantivy under its `name()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -29,7 +29,7 @@ pub const ANALYSIS_VERSION: u32 = 1;
 pub enum Analyzer {
     /// Japanese words in base form, without particles, auxiliaries and symbols.
     Ja,
-    /// The katakana reading of each Japanese content word.
+    /// The katakana reading of each Japanese content word; a word spelt with kana also marked so.
     #[value(name = "ja_reading")]
     JaReading,
     /// Overlapping bigrams of Japanese text, for substrings of compounds.
@@ -81,6 +81,51 @@ impl Analyzer {
         }
     }
 }
+
+/// Punctuation that `ja` indexes as a term of its own, at its own position, so that positions alone
+/// tell what stands between two words: a compound's parts may have a parenthetical between them
+/// (第三者（当社の子会社を含む。）に提供), never a comma or a sentence's end.
+///
+/// The terms are punctuation, which no query word analyses to, so they match only a quoted phrase that
+/// holds the very punctuation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Separator {
+    /// An opening parenthesis, （ or (.
+    Open,
+    /// A closing parenthesis, ） or ).
+    Close,
+    /// A comma or a sentence's end: 、。，．,.!?;
+    Break,
+}
+
+impl Separator {
+    /// Every separator.
+    pub const ALL: [Separator; 3] = [Separator::Open, Separator::Close, Separator::Break];
+
+    /// The separator a character of normalised (NFKC) text is, if any.
+    pub fn of(c: char) -> Option<Separator> {
+        match c {
+            '(' => Some(Separator::Open),
+            ')' => Some(Separator::Close),
+            '、' | '。' | ',' | '.' | '!' | '?' | ';' | '､' | '｡' => Some(Separator::Break),
+            _ => None,
+        }
+    }
+
+    /// The term it is indexed as.
+    pub fn term(self) -> &'static str {
+        match self {
+            Separator::Open => "(",
+            Separator::Close => ")",
+            Separator::Break => "、",
+        }
+    }
+}
+
+/// The mark `ja_reading` puts before the reading of a word spelt with kana (取り扱い, クウコウ), which it
+/// indexes a second time so marked: a query word in kanji alone looks for its reading so marked, and
+/// finds its spellings in kana without its homophones in kanji (期間 is not 機関; both are キカン).
+pub const KANA_SPELLING: &str = "kana:";
 
 /// One indexed term: what is searched for, and where in the original text it came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

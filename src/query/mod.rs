@@ -43,7 +43,7 @@ use nearness::Nearness;
 use pattern::{Analysed, Pattern};
 use proximity::{Chain, Near};
 use proximity_query::ProximityQuery;
-use sequence::{InOrder, TextSource};
+use sequence::InOrder;
 use word::{Bigrams, WordQuery};
 
 /// How much a match through a synonym or other spelling weighs against the word typed.
@@ -190,7 +190,6 @@ impl Search {
                 explain: &mut explanation,
                 resolve: &resolve,
                 types: &mut types,
-                recent_texts: Default::default(),
             };
             if !split.rest.is_empty() {
                 let ast = parse(&split.rest)?;
@@ -614,8 +613,6 @@ struct Builder<'a> {
     resolve: Resolve<'a>,
     /// The article types the query's words name.
     types: &'a mut Vec<String>,
-    /// Clause texts read for the parenthetical check, shared by every part of the query.
-    recent_texts: std::sync::Arc<sequence::ClauseTexts>,
 }
 
 impl Builder<'_> {
@@ -794,7 +791,18 @@ impl Builder<'_> {
         let mut substring = None;
         let mut how = String::new();
         for (field, analyzer, weight) in self.fields.text() {
-            let terms = analyzer.analyze(form, false);
+            let mut terms = analyzer.analyze(form, false);
+            if analyzer == Analyzer::JaReading {
+                // A word in kanji alone meets its spellings in kana (空港, クウコウ), not its homophones
+                // in kanji (期間 is not 機関); a word with kana in it is spelt by its sound.
+                let kanji_only = !form.chars().any(crate::analysis::is_kana);
+                terms.retain(|t| !t.text.starts_with(crate::analysis::KANA_SPELLING));
+                if kanji_only {
+                    for term in &mut terms {
+                        term.text.insert_str(0, crate::analysis::KANA_SPELLING);
+                    }
+                }
+            }
             if terms.is_empty() {
                 continue;
             }
@@ -811,11 +819,6 @@ impl Builder<'_> {
                             .iter()
                             .map(|t| Term::from_field_text(field, &t.text))
                             .collect(),
-                        parts: texts,
-                        text: Some(TextSource {
-                            json: self.fields.json,
-                            recent: self.recent_texts.clone(),
-                        }),
                     })
                 }
                 // Readings have no positions: they join spellings of one word only.
@@ -919,8 +922,6 @@ impl Builder<'_> {
                         .iter()
                         .map(|t| Term::from_field_text(field, &t.text))
                         .collect(),
-                    parts: terms.iter().map(|t| t.text.clone()).collect(),
-                    text: None,
                 }),
                 _ => all_words(with_offsets(field, &terms)),
             };

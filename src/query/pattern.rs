@@ -94,7 +94,6 @@ impl Pattern {
         if !crate::index::analyzers_for(clause.lang).contains(&analyzer) {
             return Vec::new();
         }
-        let text = clause.text;
         let terms = clause.terms(analyzer);
         match self {
             Pattern::Terms(_, words) => terms
@@ -117,7 +116,7 @@ impl Pattern {
                 }
                 spans
             }
-            Pattern::InOrder(parts) => sequence::in_order_spans(text, terms, parts),
+            Pattern::InOrder(parts) => sequence::in_order_spans(terms, parts),
             Pattern::Near(_) => unreachable!("answered above"),
         }
     }

@@ -114,14 +114,14 @@ fn a_ten_megabyte_line_is_analysed() {
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let tokens = report["tokens"].as_array().unwrap();
-    // Five content words a sentence, to the very end of the line.
+    // Five content words and a sentence's end a sentence, to the very end of the line.
     assert_eq!(
         tokens.len(),
-        5 * line.len() / "当社は個人情報を適切に取り扱います。".len()
+        6 * line.len() / "当社は個人情報を適切に取り扱います。".len()
     );
     assert_eq!(
         tokens.last().unwrap()["end"].as_u64().unwrap() as usize,
-        line.len() - "ます。".len()
+        line.len()
     );
 }
 

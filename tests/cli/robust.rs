@@ -401,13 +401,13 @@ fn indexes_of_other_versions_say_which_and_how_to_rebuild() {
     let meta = index.join("joubun.json");
     let original = std::fs::read_to_string(&meta).unwrap();
     let schema = format!("\"schema_version\": {}", joubun::index::SCHEMA_VERSION);
+    let analysis = format!(
+        "\"analysis_version\": {}",
+        joubun::analysis::ANALYSIS_VERSION
+    );
     for (from, to, says) in [
         (schema.as_str(), "\"schema_version\": 0", "schema 0"),
-        (
-            "\"analysis_version\": 1",
-            "\"analysis_version\": 7",
-            "analysis 7",
-        ),
+        (analysis.as_str(), "\"analysis_version\": 99", "analysis 99"),
         ("mecab-ipadic-2.7.0-20070801", "unidic-3.1", "unidic-3.1"),
     ] {
         std::fs::write(&meta, original.replace(from, to)).unwrap();

@@ -739,6 +739,29 @@ fn a_word_ranks_above_the_same_string_inside_a_compound() {
 }
 
 #[test]
+fn a_word_in_kanji_meets_its_kana_spelling_not_its_homophones() {
+    let lines = [
+        r#"{"id":"word","text":"保存の期間は一年とします。"}"#,
+        r#"{"id":"kana","text":"保存のキカンは一年とします。"}"#,
+        r#"{"id":"homophone","text":"行政機関に届け出ます。"}"#,
+    ];
+    let (_dir, index) = index_of_clauses(&lines);
+    let ids = |query: &str| {
+        let (hits, _) = search(&index, &[query]);
+        let mut ids: Vec<String> = hits
+            .iter()
+            .map(|h| given_id(&h["id"]).to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // 期間 and 機関 are both read キカン: a lawyer asking for periods must not count agencies.
+    assert_eq!(ids("期間"), ["kana", "word"]);
+    // Typed by its sound, a word means every spelling of that sound.
+    assert_eq!(ids("キカン"), ["homophone", "kana", "word"]);
+}
+
+#[test]
 fn a_substring_matches_only_with_every_bigram_in_sequence() {
     let lines = [
         r#"{"id":"compound","text":"関西国際空港に到着します。"}"#,
@@ -853,6 +876,24 @@ fn compound_words_mean_the_compound() {
         .map(|v| v[1].as_u64().unwrap())
         .sum();
     assert_eq!(third_party as usize, hits.len());
+}
+
+#[test]
+fn a_parenthetical_may_stand_inside_a_compound_a_comma_may_not() {
+    let lines = [
+        r#"{"id":"parenthetical","text":"当社は、第三者（当社の子会社及び関連会社並びに業務提携先を含みます。）に提供することがあります。"}"#,
+        r#"{"id":"particles","text":"個人データを第三者へ提供しません。"}"#,
+        r#"{"id":"comma","text":"当社は第三者、提供元及び委託先と協議します。"}"#,
+        r#"{"id":"sentence","text":"詳細は第三者。提供については別に定めます。"}"#,
+        r#"{"id":"after","text":"第三者（当社を除く）、提供元と協議します。"}"#,
+        r#"{"id":"unclosed","text":"第三者（当社を除く提供元と協議します。"}"#,
+    ];
+    let (_dir, index) = index_of_clauses(&lines);
+    let (hits, summary) = search(&index, &["第三者提供"]);
+    let mut ids: Vec<&str> = hits.iter().map(|h| given_id(&h["id"])).collect();
+    ids.sort();
+    assert_eq!(ids, ["parenthetical", "particles"], "{hits:?}");
+    assert_eq!(summary["total"], 2);
 }
 
 #[test]
