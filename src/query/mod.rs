@@ -131,6 +131,10 @@ pub struct Hit {
     pub score: f32,
     /// Byte ranges of `text` that satisfy the query, merged where adjacent.
     pub highlights: Vec<(usize, usize)>,
+    /// Whether the clause holds only some of the query's words: listed after every clause that holds
+    /// them all, never counted in the total or the facets.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial: bool,
 }
 
 /// Counts of one facet's values over the whole result set, largest first.
@@ -141,6 +145,9 @@ pub type FacetCounts = Vec<(String, u64)>;
 pub struct Answer {
     /// How many clauses match in all.
     pub total: usize,
+    /// How many more clauses hold some but not all of the query's words (none where the query is not
+    /// several words ANDed).
+    pub partial: usize,
     /// The requested page of hits.
     pub hits: Vec<Hit>,
     /// Facet counts over all matches, per facet name.
@@ -163,6 +170,8 @@ pub struct Search {
     nearness: Nearness,
     /// How many values of each facet [`Search::run`] counts out, the most frequent.
     facet_values: usize,
+    /// For several words ANDed: the clauses holding some of them but not all, under the same filters.
+    some_words: Option<Box<dyn Query>>,
 }
 
 impl Search {
@@ -174,6 +183,7 @@ impl Search {
         let mut nearness = Nearness::default();
         let mut types = Vec::new();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut some_words = None;
         let text = text.trim();
         if !text.is_empty() {
             check_syntax(text)?;
@@ -196,6 +206,19 @@ impl Search {
                 // Beside a proximity chain, a lone stop word asks for nothing either.
                 if split.chains.is_empty() || !is_stop_word(&ast) {
                     clauses.push((Occur::Must, builder.ast(&ast)?));
+                }
+                if split.chains.is_empty() {
+                    // Built again on scratch, so that the words are highlighted and explained once.
+                    let (mut patterns, mut nearness, mut explain, mut types) = Default::default();
+                    some_words = Builder {
+                        fields,
+                        patterns: &mut patterns,
+                        nearness: &mut nearness,
+                        explain: &mut explain,
+                        resolve: &resolve,
+                        types: &mut types,
+                    }
+                    .some_of(&ast)?;
                 }
             }
             for chain in &split.chains {
@@ -243,6 +266,15 @@ impl Search {
                 )),
             ));
         }
+        // Some of the words, under the filters, and not all of them.
+        let some_words = some_words.map(|some: Box<dyn Query>| {
+            let mut partial: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, some)];
+            for (i, (occur, clause)) in clauses.iter().enumerate() {
+                let occur = if i == 0 { Occur::MustNot } else { *occur };
+                partial.push((occur, clause.box_clone()));
+            }
+            Box::new(BooleanQuery::new(partial)) as Box<dyn Query>
+        });
         let query: Box<dyn Query> = match clauses.len() {
             0 => Box::new(AllQuery),
             // Filters alone rank nothing: every match scores alike, so hits come in index order.
@@ -260,6 +292,7 @@ impl Search {
             types,
             nearness,
             facet_values: usize::MAX,
+            some_words,
         })
     }
 
@@ -297,7 +330,38 @@ impl Search {
                     clause,
                     score,
                     highlights,
+                    partial: false,
                 });
+            }
+        }
+        // Fewer clauses hold every word than the page has room for: the clauses holding some of them
+        // follow, as a search engine ranks a query's words, marked and not counted.
+        let mut partial = 0;
+        if let Some(some_words) = &self.some_words
+            && hits.len() < limit
+        {
+            let skip = offset.saturating_sub(total);
+            let wanted = skip + limit - hits.len();
+            let (mut top, count) = searcher.search(
+                some_words.as_ref(),
+                &(
+                    TopDocs::with_limit(wanted.max(nearness::WINDOW)).order_by_score(),
+                    tantivy::collector::Count,
+                ),
+            )?;
+            partial = count;
+            self.rank(index, &searcher, &mut top)?;
+            for (score, address) in top.into_iter().skip(skip).take(limit - hits.len()) {
+                let doc: TantivyDocument = searcher.doc(address)?;
+                if let Some(clause) = index.clause(&doc) {
+                    let highlights = self.highlights(&clause);
+                    hits.push(Hit {
+                        clause,
+                        score,
+                        highlights,
+                        partial: true,
+                    });
+                }
             }
         }
         // Index order is document order only within a segment: a page of a listing reads in the
@@ -309,6 +373,7 @@ impl Search {
         }
         Ok(Answer {
             total,
+            partial,
             hits,
             facets,
         })
@@ -395,6 +460,7 @@ impl Search {
                     clause,
                     score,
                     highlights,
+                    partial: false,
                 })
                 .map_err(QueryError::Output)?;
             }
@@ -616,6 +682,33 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
+    /// For several words ANDed (`同意 第三者`, `delete account -Google`): clauses holding at least one
+    /// of the words, the query's exclusions and `field:value` filters kept; none for any other query.
+    fn some_of(&mut self, ast: &UserInputAst) -> Result<Option<Box<dyn Query>>, QueryError> {
+        let UserInputAst::Clause(parts) = ast else {
+            return Ok(None);
+        };
+        if parts.iter().any(|(o, _)| *o == Some(UserOccur::Should)) {
+            return Ok(None);
+        }
+        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut kept: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (occur, part) in parts.iter().filter(|(_, p)| !is_stop_word(p)) {
+            let filter = matches!(part, UserInputAst::Leaf(leaf)
+                if matches!(leaf.as_ref(), UserInputLeaf::Literal(l) if l.field_name.is_some()));
+            match occur {
+                Some(UserOccur::MustNot) => kept.push((Occur::MustNot, self.ast(part)?)),
+                _ if filter => kept.push((Occur::Must, self.ast(part)?)),
+                _ => words.push((Occur::Should, self.ast(part)?)),
+            }
+        }
+        if words.len() < 2 {
+            return Ok(None);
+        }
+        kept.push((Occur::Must, Box::new(BooleanQuery::new(words))));
+        Ok(Some(Box::new(BooleanQuery::new(kept))))
+    }
+
     fn ast(&mut self, ast: &UserInputAst) -> Result<Box<dyn Query>, QueryError> {
         Ok(match ast {
             UserInputAst::Clause(parts) => {
