@@ -144,6 +144,7 @@ mod tests {
             clause,
             score: 1.0,
             highlights: Vec::new(),
+            partial: false,
         };
         for column in ALL {
             cell(&hit, column);
