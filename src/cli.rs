@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::Analyzer;
+use crate::facet::Facet;
 
 /// joubun: search privacy policies and legal documents clause by clause.
 #[derive(Debug, Parser)]
@@ -114,9 +115,9 @@ pub struct FacetsArgs {
     pub filters: FilterArgs,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Only this facet (type, company, jurisdiction, lang, cites).
-    #[arg(long)]
-    pub field: Option<String>,
+    /// Only this facet.
+    #[arg(long, value_enum)]
+    pub field: Option<Facet>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -266,6 +267,33 @@ pub struct FilterArgs {
     /// Privacy policies that say what the law asks about this check item.
     #[arg(long, value_name = "ITEM")]
     pub present: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The values given to each facet's flag, in facet order.
+    pub fn facets(&self) -> [(Facet, &[String]); 5] {
+        Facet::ALL.map(|facet| {
+            let values = match facet {
+                Facet::Type => &self.types,
+                Facet::Company => &self.companies,
+                Facet::Jurisdiction => &self.jurisdictions,
+                Facet::Lang => &self.langs,
+                Facet::Cites => &self.cites,
+            };
+            (facet, values.as_slice())
+        })
+    }
+}
+
+/// Facets are named on the command line (`facets --field type`) by their names.
+impl clap::ValueEnum for Facet {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Facet::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()).help(self.label()))
+    }
 }
 
 /// Flags of `joubun search`.

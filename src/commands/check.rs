@@ -197,40 +197,20 @@ fn from_index(args: &CheckArgs) -> Result<Vec<Vec<Clause>>> {
     Ok(documents)
 }
 
-/// Whether a clause parsed on the fly passes the filter flags, as the index would filter it.
+/// Whether a clause parsed on the fly passes the filter flags, as the index would filter it: under
+/// any of the values it is filed under, the dates inclusive.
 fn passes(clause: &Clause, filters: &FilterArgs) -> bool {
-    let any = |values: &[String], test: &dyn Fn(&str) -> bool| {
-        values.is_empty() || values.iter().any(|v| test(v))
-    };
-    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
     let date = clause.date.as_deref();
-    any(&filters.types, &|t| same(t, &clause.kind))
-        && any(&filters.jurisdictions, &|j| {
-            clause.jurisdictions.iter().any(|c| {
-                same(c, j)
-                    || c.to_uppercase()
-                        .starts_with(&format!("{}-", j.to_uppercase()))
-            })
-        })
-        && any(&filters.companies, &|c| {
-            clause
-                .company
-                .as_deref()
-                .is_some_and(|company| same(company, c))
-        })
-        && any(&filters.langs, &|l| same(l, clause.lang.code()))
-        && any(&filters.cites, &|law| {
-            clause.cites.iter().any(|cited| {
-                same(cited, law)
-                    || cited
-                        .to_uppercase()
-                        .starts_with(&format!("{} ", law.to_uppercase()))
-            })
-        })
-        && filters
-            .since
-            .as_deref()
-            .is_none_or(|since| date.is_some_and(|d| d >= since))
+    filters.facets().into_iter().all(|(facet, typed)| {
+        let values = facet.values_of(clause);
+        typed.is_empty()
+            || typed
+                .iter()
+                .any(|t| values.iter().any(|v| facet.accepts(t, v)))
+    }) && filters
+        .since
+        .as_deref()
+        .is_none_or(|since| date.is_some_and(|d| d >= since))
         && filters
             .until
             .as_deref()

@@ -3,28 +3,20 @@
 use std::io::Write;
 
 use crate::cli::FacetsArgs;
-use crate::error::{Error, Result};
-use crate::index::FACETS;
+use crate::error::Result;
+use crate::facet::Facet;
 
 use super::search::open_search;
 use super::{Outcome, stdout};
 
 /// Runs `joubun facets`.
 pub fn run(args: &FacetsArgs) -> Result<Outcome> {
-    if let Some(field) = &args.field
-        && !FACETS.contains(&field.as_str())
-    {
-        return Err(Error::Input(format!(
-            "unknown facet {field:?}; facets are {}",
-            FACETS.join(", ")
-        )));
-    }
     let query = args.query.join(" ");
     let (index, search) = open_search(&args.location, Some(&query), &args.filters)?;
     let mut answer = search.run(&index, 0, 0)?;
     answer
         .facets
-        .retain(|name, _| args.field.as_ref().is_none_or(|f| f == name));
+        .retain(|name, _| args.field.is_none_or(|f| f.name() == name));
     // Asked which policies miss an item, the answer is documents as much as clauses: they are listed,
     // each with how many of its clauses match.
     let documents = match super::check::filter(&args.filters)? {
@@ -55,9 +47,12 @@ pub fn run(args: &FacetsArgs) -> Result<Outcome> {
             )?,
             None => writeln!(out, "{} clauses", answer.total)?,
         }
-        for name in FACETS.iter().filter(|n| answer.facets.contains_key(**n)) {
-            writeln!(out, "{name}")?;
-            for (value, count) in &answer.facets[*name] {
+        for facet in Facet::ALL {
+            let Some(counts) = answer.facets.get(facet.name()) else {
+                continue;
+            };
+            writeln!(out, "{}", facet.name())?;
+            for (value, count) in counts {
                 writeln!(out, "  {count:>7}  {value}")?;
             }
         }

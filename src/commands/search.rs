@@ -244,11 +244,9 @@ fn files_changed(corpus: &std::path::Path, newer: &dyn Fn(&std::path::Path) -> b
 /// The filter flags as query filters.
 pub fn filters(args: &FilterArgs) -> Filters {
     Filters {
-        types: args.types.clone(),
-        jurisdictions: args.jurisdictions.clone(),
-        companies: args.companies.clone(),
-        langs: args.langs.clone(),
-        cites: args.cites.clone(),
+        facets: (args.facets().into_iter())
+            .map(|(facet, values)| (facet, values.to_vec()))
+            .collect(),
         since: args.since.clone(),
         until: args.until.clone(),
         documents: None,

@@ -24,7 +24,6 @@ use tantivy::schema::{Facet, Field, IndexRecordOption};
 use tantivy::{DocSet, TantivyDocument, Term};
 
 mod collect;
-pub mod facet;
 pub mod input;
 pub mod kept;
 mod nearness;
@@ -37,6 +36,7 @@ mod word;
 
 use crate::analysis::Analyzer;
 use crate::clause::Clause;
+use crate::facet::Facet as ClauseFacet;
 use crate::index::{ClauseIndex, Fields, date_number};
 use collect::{Results, ResultsCollector};
 use nearness::Nearness;
@@ -86,19 +86,11 @@ pub enum QueryError {
     Output(#[source] std::io::Error),
 }
 
-/// Filters beside the query: values of one flag are ORed, different flags ANDed.
+/// Filters beside the query: values of one facet are ORed, different facets and filters ANDed.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
-    /// Article types.
-    pub types: Vec<String>,
-    /// Jurisdictions (`US` covers `US-CA`).
-    pub jurisdictions: Vec<String>,
-    /// Companies.
-    pub companies: Vec<String>,
-    /// Languages.
-    pub langs: Vec<String>,
-    /// Cited laws.
-    pub cites: Vec<String>,
+    /// The values asked of each facet, as typed (`--type 第三者提供`); see [`ClauseFacet::resolve`].
+    pub facets: Vec<(ClauseFacet, Vec<String>)>,
     /// Earliest policy date, ISO 8601.
     pub since: Option<String>,
     /// Latest policy date, ISO 8601.
@@ -106,19 +98,6 @@ pub struct Filters {
     /// Only clauses of these documents (paths as indexed), with what chose them in words: how a check
     /// filter (`--missing security`) reaches the query.
     pub documents: Option<(Vec<String>, String)>,
-}
-
-impl Filters {
-    /// The facet filters, by facet name.
-    pub fn by_facet(&self) -> [(&'static str, &Vec<String>); 5] {
-        [
-            ("type", &self.types),
-            ("jurisdiction", &self.jurisdictions),
-            ("company", &self.companies),
-            ("lang", &self.langs),
-            ("cites", &self.cites),
-        ]
-    }
 }
 
 /// One matching clause.
@@ -179,8 +158,8 @@ impl Search {
             check_syntax(text)?;
             let split = proximity::split(text)?;
             explanation.push(format!("query: {text}"));
-            let resolve = |name: &str, value: &str| -> Result<String, QueryError> {
-                let values = facet::resolve(index, name, value)?;
+            let resolve = |facet: ClauseFacet, value: &str| -> Result<String, QueryError> {
+                let values = resolve(index, facet, value)?;
                 Ok(values.into_iter().next().unwrap_or_default())
             };
             let mut builder = Builder {
@@ -203,18 +182,18 @@ impl Search {
                 clauses.push((Occur::Must, builder.near(chain)?));
             }
         }
-        for (name, values) in filters.by_facet() {
+        for (facet, values) in &filters.facets {
             if !values.is_empty() {
-                let field = fields.facet(name).expect("known facet");
+                let field = facet.field(fields);
                 let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 let mut read = Vec::new();
                 for value in values {
-                    for value in facet::resolve(index, name, value)? {
+                    for value in resolve(index, *facet, value)? {
                         any.push((Occur::Should, facet_query(field, &value)));
                         read.push(value);
                     }
                 }
-                explanation.push(format!("--{name} {}", read.join(" or ")));
+                explanation.push(format!("--{} {}", facet.name(), read.join(" or ")));
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
             }
         }
@@ -467,11 +446,11 @@ impl Search {
 /// Every value of one facet in the index, in order: a read of the facet dictionaries, no search.
 pub fn facet_values(
     index: &ClauseIndex,
-    name: &str,
+    facet: ClauseFacet,
 ) -> Result<std::collections::BTreeSet<String>, QueryError> {
     let mut values = std::collections::BTreeSet::new();
     for segment in index.searcher()?.segment_readers() {
-        let reader = segment.facet_reader(name)?;
+        let reader = segment.facet_reader(facet.name())?;
         let mut terms = reader
             .facet_dict()
             .stream()
@@ -481,6 +460,17 @@ pub fn facet_values(
         }
     }
     Ok(values)
+}
+
+/// The stored values a value typed for `facet` stands for, among those the index holds.
+fn resolve(
+    index: &ClauseIndex,
+    facet: ClauseFacet,
+    typed: &str,
+) -> Result<Vec<String>, QueryError> {
+    facet
+        .resolve(typed, &facet_values(index, facet)?)
+        .map_err(QueryError::Syntax)
 }
 
 fn facet_query(field: Field, value: &str) -> Box<dyn Query> {
@@ -604,7 +594,7 @@ fn is_operator(word: &str) -> bool {
 }
 
 /// Resolves a facet value as typed to the value stored (`company:live2d` → `Live2D`).
-type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<String, QueryError>;
+type Resolve<'a> = &'a dyn Fn(ClauseFacet, &str) -> Result<String, QueryError>;
 
 struct Builder<'a> {
     fields: &'a Fields,
@@ -677,14 +667,19 @@ impl Builder<'_> {
                     .unwrap_or_else(|| Box::new(EmptyQuery)));
             }
             Some(name) => {
-                let Some(field) = self.fields.facet(name) else {
+                let Some(facet) = ClauseFacet::named(name) else {
+                    let names: Vec<String> =
+                        ClauseFacet::ALL.map(|f| format!("{}:", f.name())).into();
+                    let (last, rest) = names.split_last().expect("facets");
                     return Err(QueryError::Syntax(format!(
-                        "unknown field '{name}:'; use heading:, type:, company:, jurisdiction:, lang: or cites:"
+                        "unknown field '{name}:'; use heading:, {} or {last}",
+                        rest.join(", ")
                     )));
                 };
-                let value = (self.resolve)(name, phrase)?;
-                self.explain.push(format!("{name}:{value}: a filter"));
-                return Ok(facet_query(field, &value));
+                let value = (self.resolve)(facet, phrase)?;
+                self.explain
+                    .push(format!("{}:{value}: a filter", facet.name()));
+                return Ok(facet_query(facet.field(self.fields), &value));
             }
         }
         if exact {
@@ -697,7 +692,7 @@ impl Builder<'_> {
         self.types.extend(
             forms
                 .iter()
-                .filter_map(|f| facet::type_named(f))
+                .filter_map(|f| ClauseFacet::Type.alias(f))
                 .map(String::from),
         );
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();

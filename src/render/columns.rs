@@ -59,7 +59,7 @@ pub fn parse(list: &str) -> Result<Vec<&'static str>, String> {
 /// The known column nearest to `name`, if any is near.
 fn nearest(name: &str) -> Option<&'static str> {
     ALL.iter()
-        .map(|c| (crate::query::facet::distance(name, c), *c))
+        .map(|c| (crate::suggest::distance(name, c), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3) || c.contains(name))
         .min()
         .map(|(_, c)| c)
