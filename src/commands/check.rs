@@ -13,14 +13,13 @@ use crate::clause::{Clause, CorpusConfig};
 use crate::cli::{CheckArgs, CheckFormat, FilterArgs};
 use crate::corpus::{self, WalkOptions};
 use crate::error::{Error, Result};
-use crate::index::ClauseIndex;
 use crate::ingest;
 use crate::query::Search;
 use crate::render::{self, table::format_from_extension};
 
 use super::Outcome;
+use super::open::open_search;
 use super::output::{refuse_inside_corpus, write_to};
-use super::search::open_search;
 
 /// Runs `joubun check`.
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
@@ -215,26 +214,4 @@ fn passes(clause: &Clause, filters: &FilterArgs) -> bool {
             .until
             .as_deref()
             .is_none_or(|until| date.is_some_and(|d| d <= until))
-}
-
-/// The check filter the flags ask for, under the built-in checklist; `None` without one.
-pub fn filter(args: &FilterArgs) -> Result<Option<CheckFilter>> {
-    // Without a check flag the checklist is not even loaded: compiling its cues cost a search 15 ms.
-    if args.missing.is_empty() && args.weak.is_empty() && args.present.is_empty() {
-        return Ok(None);
-    }
-    CheckFilter::new(&BUILT_IN, &args.missing, &args.weak, &args.present).map_err(Error::Input)
-}
-
-/// The documents of the index that `filter` keeps, checked now from their clauses as indexed: the
-/// answer is always the one `joubun check --index` gives under the checklist of this build.
-pub fn documents_kept(index: &ClauseIndex, filter: &CheckFilter) -> Result<Vec<String>> {
-    let mut kept = Vec::new();
-    for doc in Search::documents(index)? {
-        let clauses = Search::document(index, &doc)?;
-        if filter.keeps(&clauses, &BUILT_IN) {
-            kept.push(doc);
-        }
-    }
-    Ok(kept)
 }

@@ -6,7 +6,7 @@ use crate::cli::FacetsArgs;
 use crate::error::Result;
 use crate::facet::Facet;
 
-use super::search::open_search;
+use super::open::{check_filter, open_search};
 use super::{Outcome, stdout};
 
 /// Runs `joubun facets`.
@@ -19,7 +19,7 @@ pub fn run(args: &FacetsArgs) -> Result<Outcome> {
         .retain(|name, _| args.field.is_none_or(|f| f.name() == name));
     // Asked which policies miss an item, the answer is documents as much as clauses: they are listed,
     // each with how many of its clauses match.
-    let documents = match super::check::filter(&args.filters)? {
+    let documents = match check_filter(&args.filters)? {
         Some(_) => {
             let mut documents = std::collections::BTreeMap::<String, u64>::new();
             search.each_match(&index, |hit| {
