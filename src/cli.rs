@@ -116,7 +116,7 @@ pub struct FacetsArgs {
     #[command(flatten)]
     pub location: IndexLocation,
     /// Only this facet.
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = FacetName)]
     pub field: Option<Facet>,
     /// Print JSON.
     #[arg(long)]
@@ -188,7 +188,9 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
     /// The columns to write, in this order (`id,citation,company,text`), of: id, doc, company, title,
     /// date, lang, jurisdictions, cites, type, article, heading, label, line_start, line_end, text, score,
-    /// cite, citation (title and cite), source (`path:lines`). JSON without it writes whole clauses.
+    /// cite, citation (title and cite), source (`path:lines`); or jurisdictions_inferred, types,
+    /// chapter, level, highlights (byte ranges of the text that match). JSON without it writes whole
+    /// clauses.
     #[arg(long, value_name = "LIST")]
     pub columns: Option<String>,
     /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly (CSV, TSV and Markdown
@@ -285,14 +287,36 @@ impl FilterArgs {
     }
 }
 
-/// Facets are named on the command line (`facets --field type`) by their names.
-impl clap::ValueEnum for Facet {
-    fn value_variants<'a>() -> &'a [Self] {
-        &Facet::ALL
+/// A facet named on the command line (`facets --field type`), in any case; the help lists each with
+/// its label, and an unknown name is an error listing the facets.
+#[derive(Debug, Clone, Copy)]
+struct FacetName;
+
+impl clap::builder::TypedValueParser for FacetName {
+    type Value = Facet;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Facet, clap::Error> {
+        let name = value.to_string_lossy();
+        Facet::named(&name).ok_or_else(|| {
+            let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("unknown facet {name:?}; facets are {}\n", names.join(", ")),
+            )
+        })
     }
 
-    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        Some(clap::builder::PossibleValue::new(self.name()).help(self.label()))
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(Facet::ALL.into_iter().map(|f| {
+            clap::builder::PossibleValue::new(f.name()).help(f.label())
+        })))
     }
 }
 
