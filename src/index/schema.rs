@@ -3,14 +3,14 @@
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    FAST, Facet as FacetPath, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::Analyzer;
 use crate::classify::Lang;
 use crate::clause::Clause;
-use crate::facet::Facet as DocFacet;
+use crate::facet::Facet;
 
 /// Bumped whenever the fields below, or what an index records beside them, change; an index of
 /// another version is refused.
@@ -103,9 +103,9 @@ impl Fields {
         }
         // Every value a clause is filed under (both types of a clause that does two things, `US` for
         // `US-CA`, `APPI` for `APPI 第27条`), so that a filter or count for any finds it.
-        for facet in DocFacet::ALL {
-            let values: Vec<Facet> = (facet.values_of(clause).iter())
-                .map(|v| Facet::from_path([v]))
+        for facet in Facet::ALL {
+            let values: Vec<FacetPath> = (facet.values_of(clause).iter())
+                .map(|v| FacetPath::from_path([v]))
                 .collect();
             let field = facet.field(f);
             if let Some(set) = set_field(f, facet) {
@@ -114,8 +114,8 @@ impl Fields {
             // A clause with no company still gets a value, the root facet (counted as none): a column
             // with a value in every clause is read without the rank lookup that gaps need, a tenth of
             // a search that counts a hundred thousand hits.
-            if values.is_empty() && facet == DocFacet::Company {
-                d.add_facet(field, Facet::root());
+            if values.is_empty() && facet == Facet::Company {
+                d.add_facet(field, FacetPath::root());
             }
             for value in values {
                 d.add_facet(field, value);
@@ -142,22 +142,22 @@ const TYPE_SET: &str = "type_set";
 /// lookup; one value per clause, the set, is a plain read, and a few dozen distinct sets are split
 /// once per search. Every clause has a value in each column read, the empty set or the root facet
 /// for none, for the same reason.
-pub fn counted_column(facet: DocFacet) -> (&'static str, bool) {
+pub fn counted_column(facet: Facet) -> (&'static str, bool) {
     match facet {
-        DocFacet::Jurisdiction => (JURISDICTION_SET, true),
-        DocFacet::Cites => (CITES_SET, true),
-        DocFacet::Type => (TYPE_SET, true),
-        DocFacet::Company | DocFacet::Lang => (facet.name(), false),
+        Facet::Jurisdiction => (JURISDICTION_SET, true),
+        Facet::Cites => (CITES_SET, true),
+        Facet::Type => (TYPE_SET, true),
+        Facet::Company | Facet::Lang => (facet.name(), false),
     }
 }
 
 /// The set column (see [`counted_column`]) of a multi-valued facet.
-fn set_field(fields: &Fields, facet: DocFacet) -> Option<Field> {
+fn set_field(fields: &Fields, facet: Facet) -> Option<Field> {
     match facet {
-        DocFacet::Jurisdiction => Some(fields.jurisdiction_set),
-        DocFacet::Cites => Some(fields.cites_set),
-        DocFacet::Type => Some(fields.type_set),
-        DocFacet::Company | DocFacet::Lang => None,
+        Facet::Jurisdiction => Some(fields.jurisdiction_set),
+        Facet::Cites => Some(fields.cites_set),
+        Facet::Type => Some(fields.type_set),
+        Facet::Company | Facet::Lang => None,
     }
 }
 
@@ -188,11 +188,11 @@ pub fn schema() -> (Schema, Fields) {
         text_en: b.add_text_field("text_en", text(Analyzer::En)),
         heading_ja: b.add_text_field("heading_ja", text(Analyzer::Ja)),
         heading_en: b.add_text_field("heading_en", text(Analyzer::En)),
-        kind: b.add_facet_field(DocFacet::Type.name(), facet()),
-        jurisdiction: b.add_facet_field(DocFacet::Jurisdiction.name(), facet()),
-        company: b.add_facet_field(DocFacet::Company.name(), facet()),
-        lang: b.add_facet_field(DocFacet::Lang.name(), facet()),
-        cites: b.add_facet_field(DocFacet::Cites.name(), facet()),
+        kind: b.add_facet_field(Facet::Type.name(), facet()),
+        jurisdiction: b.add_facet_field(Facet::Jurisdiction.name(), facet()),
+        company: b.add_facet_field(Facet::Company.name(), facet()),
+        lang: b.add_facet_field(Facet::Lang.name(), facet()),
+        cites: b.add_facet_field(Facet::Cites.name(), facet()),
         date: b.add_u64_field("date", INDEXED | FAST),
         jurisdiction_set: b.add_text_field(JURISDICTION_SET, FAST),
         cites_set: b.add_text_field(CITES_SET, FAST),
@@ -202,8 +202,8 @@ pub fn schema() -> (Schema, Fields) {
 }
 
 /// Facets as one value of a set column: their encoded paths, sorted, once each.
-fn facet_set(facets: &[Facet]) -> String {
-    let mut paths: Vec<&str> = facets.iter().map(Facet::encoded_str).collect();
+fn facet_set(facets: &[FacetPath]) -> String {
+    let mut paths: Vec<&str> = facets.iter().map(FacetPath::encoded_str).collect();
     paths.sort_unstable();
     paths.dedup();
     paths.join(SET_SEPARATOR.encode_utf8(&mut [0; 4]))

@@ -20,7 +20,7 @@ use tantivy::query::{
 use tantivy::query_grammar::{
     Delimiter, Occur as UserOccur, UserInputAst, UserInputLeaf, UserInputLiteral,
 };
-use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::schema::{Facet as FacetPath, Field, IndexRecordOption};
 use tantivy::{DocSet, TantivyDocument, Term};
 
 mod collect;
@@ -36,7 +36,7 @@ mod word;
 
 use crate::analysis::Analyzer;
 use crate::clause::Clause;
-use crate::facet::Facet as ClauseFacet;
+use crate::facet::Facet;
 use crate::index::{ClauseIndex, Fields, date_number};
 use collect::{Results, ResultsCollector};
 use nearness::Nearness;
@@ -89,8 +89,8 @@ pub enum QueryError {
 /// Filters beside the query: values of one facet are ORed, different facets and filters ANDed.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
-    /// The values asked of each facet, as typed (`--type 第三者提供`); see [`ClauseFacet::resolve`].
-    pub facets: Vec<(ClauseFacet, Vec<String>)>,
+    /// The values asked of each facet, as typed (`--type 第三者提供`); see [`Facet::resolve`].
+    pub facets: Vec<(Facet, Vec<String>)>,
     /// Earliest policy date, ISO 8601.
     pub since: Option<String>,
     /// Latest policy date, ISO 8601.
@@ -158,7 +158,7 @@ impl Search {
             check_syntax(text)?;
             let split = proximity::split(text)?;
             explanation.push(format!("query: {text}"));
-            let resolve = |facet: ClauseFacet, value: &str| -> Result<String, QueryError> {
+            let resolve = |facet: Facet, value: &str| -> Result<String, QueryError> {
                 let values = resolve(index, facet, value)?;
                 Ok(values.into_iter().next().unwrap_or_default())
             };
@@ -400,7 +400,7 @@ impl Search {
         for (score, address) in &mut top[..window] {
             let reader = searcher.segment_reader(address.segment_ord);
             if !self.types.is_empty()
-                && let Some(column) = reader.fast_fields().str("type")?
+                && let Some(column) = reader.fast_fields().str(Facet::Type.name())?
                 && let Some(ord) = column.term_ords(address.doc_id).next()
             {
                 kind.clear();
@@ -446,7 +446,7 @@ impl Search {
 /// Every value of one facet in the index, in order: a read of the facet dictionaries, no search.
 pub fn facet_values(
     index: &ClauseIndex,
-    facet: ClauseFacet,
+    facet: Facet,
 ) -> Result<std::collections::BTreeSet<String>, QueryError> {
     let mut values = std::collections::BTreeSet::new();
     for segment in index.searcher()?.segment_readers() {
@@ -463,18 +463,14 @@ pub fn facet_values(
 }
 
 /// The stored values a value typed for `facet` stands for, among those the index holds.
-fn resolve(
-    index: &ClauseIndex,
-    facet: ClauseFacet,
-    typed: &str,
-) -> Result<Vec<String>, QueryError> {
+fn resolve(index: &ClauseIndex, facet: Facet, typed: &str) -> Result<Vec<String>, QueryError> {
     facet
         .resolve(typed, &facet_values(index, facet)?)
         .map_err(QueryError::Syntax)
 }
 
 fn facet_query(field: Field, value: &str) -> Box<dyn Query> {
-    let facet = Facet::from_path([value]);
+    let facet = FacetPath::from_path([value]);
     Box::new(TermQuery::new(
         Term::from_facet(field, &facet),
         IndexRecordOption::Basic,
@@ -594,7 +590,7 @@ fn is_operator(word: &str) -> bool {
 }
 
 /// Resolves a facet value as typed to the value stored (`company:live2d` → `Live2D`).
-type Resolve<'a> = &'a dyn Fn(ClauseFacet, &str) -> Result<String, QueryError>;
+type Resolve<'a> = &'a dyn Fn(Facet, &str) -> Result<String, QueryError>;
 
 struct Builder<'a> {
     fields: &'a Fields,
@@ -667,9 +663,8 @@ impl Builder<'_> {
                     .unwrap_or_else(|| Box::new(EmptyQuery)));
             }
             Some(name) => {
-                let Some(facet) = ClauseFacet::named(name) else {
-                    let names: Vec<String> =
-                        ClauseFacet::ALL.map(|f| format!("{}:", f.name())).into();
+                let Some(facet) = Facet::named(name) else {
+                    let names: Vec<String> = Facet::ALL.map(|f| format!("{}:", f.name())).into();
                     let (last, rest) = names.split_last().expect("facets");
                     return Err(QueryError::Syntax(format!(
                         "unknown field '{name}:'; use heading:, {} or {last}",
@@ -692,7 +687,7 @@ impl Builder<'_> {
         self.types.extend(
             forms
                 .iter()
-                .filter_map(|f| ClauseFacet::Type.alias(f))
+                .filter_map(|f| Facet::Type.alias(f))
                 .map(String::from),
         );
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
