@@ -4,7 +4,7 @@ use std::io::Write;
 
 use crate::cli::FacetsArgs;
 use crate::error::Result;
-use crate::facet::Facet;
+use crate::render::counts::FacetReport;
 
 use super::open::{check_filter, open_search};
 use super::{Outcome, stdout};
@@ -31,38 +31,12 @@ pub fn run(args: &FacetsArgs) -> Result<Outcome> {
         None => None,
     };
     let mut out = stdout();
-    if args.json {
-        let mut report = serde_json::json!({ "total": answer.total, "facets": answer.facets });
-        if let Some(documents) = &documents {
-            report["documents"] = serde_json::json!(documents);
-        }
-        writeln!(out, "{report}")?;
-    } else {
-        match &documents {
-            Some(documents) => writeln!(
-                out,
-                "{} clauses in {} documents",
-                answer.total,
-                documents.len()
-            )?,
-            None => writeln!(out, "{} clauses", answer.total)?,
-        }
-        for facet in Facet::ALL {
-            let Some(counts) = answer.facets.get(facet.name()) else {
-                continue;
-            };
-            writeln!(out, "{}", facet.name())?;
-            for (value, count) in counts {
-                writeln!(out, "  {count:>7}  {value}")?;
-            }
-        }
-        if let Some(documents) = &documents {
-            writeln!(out, "document")?;
-            for (doc, count) in documents {
-                writeln!(out, "  {count:>7}  {doc}")?;
-            }
-        }
-    }
+    let report = FacetReport {
+        total: answer.total,
+        facets: &answer.facets,
+        documents: documents.as_ref(),
+    };
+    report.write(&mut out, args.json)?;
     out.flush()?;
     Ok(if answer.total > 0 {
         Outcome::Success
