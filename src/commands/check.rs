@@ -199,19 +199,15 @@ fn from_index(args: &CheckArgs) -> Result<Vec<Vec<Clause>>> {
 /// Whether a clause parsed on the fly passes the filter flags, as the index would filter it: under
 /// any of the values it is filed under, the dates inclusive.
 fn passes(clause: &Clause, filters: &FilterArgs) -> bool {
-    let date = clause.date.as_deref();
-    filters.facets().into_iter().all(|(facet, typed)| {
+    let filed = filters.facets().into_iter().all(|(facet, typed)| {
         let values = facet.values_of(clause);
         typed.is_empty()
             || typed
                 .iter()
                 .any(|t| values.iter().any(|v| facet.accepts(t, v)))
-    }) && filters
-        .since
-        .as_deref()
-        .is_none_or(|since| date.is_some_and(|d| d >= since))
-        && filters
-            .until
-            .as_deref()
-            .is_none_or(|until| date.is_some_and(|d| d <= until))
+    });
+    let date = clause.date.as_deref();
+    filed
+        && (filters.since.as_deref()).is_none_or(|since| date.is_some_and(|d| d >= since))
+        && (filters.until.as_deref()).is_none_or(|until| date.is_some_and(|d| d <= until))
 }

@@ -52,12 +52,12 @@ const CHECKED_FILES: usize = 2000;
 
 /// Brings the index up to date with the corpus it was built from when that changed since, saying so;
 /// where it cannot (a read-only index), says that the answers are from the older state.
-fn freshen(index: ClauseIndex, path: &std::path::Path) -> Result<ClauseIndex> {
+fn freshen(index: ClauseIndex, path: &Path) -> Result<ClauseIndex> {
     let corpus = index.meta.corpus.clone();
     let since = index.meta.indexed_at;
     let config = corpus.join("joubun.toml");
     // Times are whole seconds: a file written in the second the index was made counts as newer.
-    let newer = |p: &std::path::Path| {
+    let newer = |p: &Path| {
         std::fs::metadata(p)
             .and_then(|m| m.modified())
             .ok()
@@ -96,7 +96,7 @@ fn freshen(index: ClauseIndex, path: &std::path::Path) -> Result<ClauseIndex> {
 
 /// Whether any folder or document under `corpus` is `newer`: a file added, removed or renamed changes
 /// its folder's time, an edited one its own.
-fn files_changed(corpus: &std::path::Path, newer: &dyn Fn(&std::path::Path) -> bool) -> bool {
+fn files_changed(corpus: &Path, newer: &dyn Fn(&Path) -> bool) -> bool {
     walkdir::WalkDir::new(corpus)
         .into_iter()
         .flatten()
@@ -221,7 +221,7 @@ pub fn check_filter(args: &FilterArgs) -> Result<Option<CheckFilter>> {
 
 /// The documents of the index that `filter` keeps, checked now from their clauses as indexed: the
 /// answer is always the one `joubun check --index` gives under the checklist of this build.
-pub fn documents_kept(index: &ClauseIndex, filter: &CheckFilter) -> Result<Vec<String>> {
+fn documents_kept(index: &ClauseIndex, filter: &CheckFilter) -> Result<Vec<String>> {
     let mut kept = Vec::new();
     for doc in Search::documents(index)? {
         let clauses = Search::document(index, &doc)?;

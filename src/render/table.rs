@@ -303,6 +303,30 @@ mod tests {
     }
 
     #[test]
+    fn structured_cells_are_json_in_json_and_json_text_elsewhere() {
+        let cells = [
+            Cell::Json(serde_json::json!([[0, 3], [7, 9]])),
+            Cell::Rows {
+                columns: &["id", "line"],
+                rows: vec![vec![Cell::Text("a#1".into()), Cell::Number(3.0)]],
+            },
+        ];
+        let write = |format| {
+            let mut table = TableWriter::new(Vec::new(), format, &["spans", "hits"]).unwrap();
+            table.row(&cells).unwrap();
+            String::from_utf8(table.finish().unwrap()).unwrap()
+        };
+        assert_eq!(
+            write(Format::Jsonl),
+            "{\"spans\":[[0,3],[7,9]],\"hits\":[{\"id\":\"a#1\",\"line\":3}]}\n"
+        );
+        assert_eq!(
+            write(Format::Tsv),
+            "spans\thits\n[[0,3],[7,9]]\t\"[{\"\"id\"\":\"\"a#1\"\",\"\"line\"\":3}]\"\n"
+        );
+    }
+
+    #[test]
     fn formats_come_from_extensions() {
         use crate::cli::ExportFormat;
         let f = |name: &str| format_from_extension::<ExportFormat>(Path::new(name));
