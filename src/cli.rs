@@ -25,31 +25,24 @@ impl Cli {
     }
 }
 
-/// The flags of `search` and `facets` that take a value as the next argument.
-const VALUE_FLAGS: &[&str] = &[
-    "-t",
-    "--type",
-    "-c",
-    "--company",
-    "-l",
-    "--lang",
-    "--cites",
-    "--jurisdiction",
-    "--since",
-    "--until",
-    "--missing",
-    "--weak",
-    "--present",
-    "-n",
-    "--limit",
-    "--offset",
-    "-i",
-    "--index",
-    "--corpus",
-    "--by",
-    "--color",
-    "--field",
-];
+/// The flags of subcommand `command` that take a value as the next argument (`-t`, `--type`, …), as
+/// the flags below declare them.
+fn value_flags(command: &str) -> Vec<String> {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let Some(command) = cli.find_subcommand(command) else {
+        return Vec::new();
+    };
+    command
+        .get_arguments()
+        .filter(|a| !a.is_positional() && a.get_action().takes_values())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        })
+        .collect()
+}
 
 /// Marks a negated query word (`search Cookie -Google`) so that clap takes it for a query word, not an
 /// unknown flag: for `search` and `facets`, an argument of one `-` and two or more characters that is
@@ -62,6 +55,7 @@ pub fn query_words_as_values(mut args: Vec<OsString>) -> Vec<OsString> {
     if !matches!(command, "search" | "facets") {
         return args;
     }
+    let value_flags = value_flags(command);
     let mut after_value_flag = false;
     for arg in args.iter_mut().skip(2) {
         let Some(text) = arg.to_str() else { continue };
@@ -73,7 +67,7 @@ pub fn query_words_as_values(mut args: Vec<OsString>) -> Vec<OsString> {
             && !text.starts_with("--")
             && text.chars().count() > 2;
         // The value of a flag (`--company -x`) is the flag's.
-        after_value_flag = VALUE_FLAGS.contains(&text);
+        after_value_flag = value_flags.iter().any(|f| f == text);
         if negated {
             *arg = OsString::from(format!("\u{2212}{}", &text[1..]));
         }
@@ -527,7 +521,46 @@ fn calendar_day(value: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{bounded, calendar_day};
+    use super::*;
+
+    #[test]
+    fn negated_words_are_query_words_and_flag_values_stay_values() {
+        let args = |list: &[&str]| -> Vec<OsString> { list.iter().map(OsString::from).collect() };
+        let read = query_words_as_values(args(&[
+            "joubun", "search", "Cookie", "-Google", "-t", "-x", "--cites", "-y", "-n", "5",
+        ]));
+        assert_eq!(
+            read,
+            args(&[
+                "joubun",
+                "search",
+                "Cookie",
+                "\u{2212}Google",
+                "-t",
+                "-x",
+                "--cites",
+                "-y",
+                "-n",
+                "5"
+            ])
+        );
+        let flags = value_flags("facets");
+        for flag in [
+            "--type",
+            "-t",
+            "--company",
+            "--jurisdiction",
+            "--lang",
+            "--cites",
+            "--field",
+        ] {
+            assert!(
+                flags.iter().any(|f| f == flag),
+                "{flag} takes a value: {flags:?}"
+            );
+        }
+        assert!(!flags.iter().any(|f| f == "--json"));
+    }
 
     #[test]
     fn only_real_days_are_dates() {
