@@ -1,5 +1,7 @@
 //! `joubun search`: ranked clauses with highlighted snippets and facet counts, for people or as JSON Lines.
 
+use std::io::Write;
+
 use crate::cli::SearchArgs;
 use crate::error::Result;
 use crate::render::{ArticleGroups, HitPrinter};
@@ -44,7 +46,7 @@ pub fn run(args: &SearchArgs) -> Result<Outcome> {
             answer.total
         }
     };
-    std::io::Write::flush(&mut out)?;
+    out.flush()?;
     // The process ends here: unmapping every segment file one by one, while the search threads
     // still run, took a twentieth of a search; the exiting process drops them at once.
     std::mem::forget(index);

@@ -19,7 +19,8 @@ const GROUP: [&str; 6] = ["doc", "company", "article", "heading", "score", "hits
 /// How hits are written, chosen once from the flags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HitPrinter {
-    /// Ranked lines for a terminal, matches coloured or marked «so».
+    /// Ranked lines for people, each hit's citation, place and id, and a snippet with its matches
+    /// marked.
     Human {
         /// Whether matches are coloured (else marked with « »).
         colour: bool,
