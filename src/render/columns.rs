@@ -59,58 +59,31 @@ pub const RECORD: [&str; 21] = [
 ];
 
 /// A search hit as `search --json` writes it: the record and where the query matched in its text.
-pub const HIT: [&str; 22] = [
-    "id",
-    "doc",
-    "company",
-    "title",
-    "date",
-    "lang",
-    "jurisdictions",
-    "jurisdictions_inferred",
-    "cites",
-    "type",
-    "types",
-    "article",
-    "heading",
-    "chapter",
-    "label",
-    "cite",
-    "level",
-    "line_start",
-    "line_end",
-    "text",
-    "score",
-    "highlights",
-];
+pub const HIT: [&str; 22] = joined(&RECORD, &["highlights"]);
 
 /// Every column `--columns` can name: the table's, then the record's others and the highlights.
-pub const ALL: [&str; 24] = [
-    "id",
-    "doc",
-    "company",
-    "title",
-    "date",
-    "lang",
-    "jurisdictions",
-    "cites",
-    "type",
-    "article",
-    "heading",
-    "label",
-    "line_start",
-    "line_end",
-    "text",
-    "score",
-    "cite",
-    "citation",
-    "source",
-    "jurisdictions_inferred",
-    "types",
-    "chapter",
-    "level",
-    "highlights",
-];
+pub const ALL: [&str; 24] = joined(
+    &TABLE,
+    &[
+        "jurisdictions_inferred",
+        "types",
+        "chapter",
+        "level",
+        "highlights",
+    ],
+);
+
+/// `a` then `b` as one array; an `N` other than their lengths' sum fails to compile.
+const fn joined<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    assert!(a.len() + b.len() == N, "N is the sum of the lengths");
+    let mut all = [""; N];
+    let mut i = 0;
+    while i < N {
+        all[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    all
+}
 
 /// The columns named in `list` (`id,citation,text`), in that order; an unknown name is an error listing
 /// the known ones and the nearest.
@@ -235,13 +208,10 @@ mod tests {
     }
 
     #[test]
-    fn every_column_set_is_made_of_known_columns() {
-        for set in [&TABLE[..], &RECORD, &HIT] {
-            for name in set {
-                assert!(ALL.contains(name), "{name} is not in ALL");
-            }
+    fn every_record_column_can_be_chosen() {
+        for name in RECORD {
+            assert!(ALL.contains(&name), "{name} is not in ALL");
         }
-        assert_eq!(HIT[..RECORD.len()], RECORD);
     }
 
     #[test]
