@@ -243,7 +243,7 @@ impl Facet {
 }
 
 /// A jurisdiction and every one it lies within, widest first (`US-CA` is also `US`).
-pub fn within(code: &str) -> impl Iterator<Item = String> + '_ {
+fn within(code: &str) -> impl Iterator<Item = String> + '_ {
     code.match_indices('-')
         .map(|(i, _)| code[..i].to_string())
         .chain([code.to_string()])
