@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use clap::{Args, Parser, Subcommand};
 
 use crate::analysis::Analyzer;
+use crate::facet::Facet;
 
 /// joubun: search privacy policies and legal documents clause by clause.
 #[derive(Debug, Parser)]
@@ -24,31 +25,24 @@ impl Cli {
     }
 }
 
-/// The flags of `search` and `facets` that take a value as the next argument.
-const VALUE_FLAGS: &[&str] = &[
-    "-t",
-    "--type",
-    "-c",
-    "--company",
-    "-l",
-    "--lang",
-    "--cites",
-    "--jurisdiction",
-    "--since",
-    "--until",
-    "--missing",
-    "--weak",
-    "--present",
-    "-n",
-    "--limit",
-    "--offset",
-    "-i",
-    "--index",
-    "--corpus",
-    "--by",
-    "--color",
-    "--field",
-];
+/// The flags of subcommand `command` that take a value as the next argument (`-t`, `--type`, …), as
+/// the flags below declare them.
+fn value_flags(command: &str) -> Vec<String> {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let Some(command) = cli.find_subcommand(command) else {
+        return Vec::new();
+    };
+    command
+        .get_arguments()
+        .filter(|a| !a.is_positional() && a.get_action().takes_values())
+        .flat_map(|a| {
+            let long = a.get_long().map(|l| format!("--{l}"));
+            let short = a.get_short().map(|s| format!("-{s}"));
+            long.into_iter().chain(short)
+        })
+        .collect()
+}
 
 /// Marks a negated query word (`search Cookie -Google`) so that clap takes it for a query word, not an
 /// unknown flag: for `search` and `facets`, an argument of one `-` and two or more characters that is
@@ -61,6 +55,7 @@ pub fn query_words_as_values(mut args: Vec<OsString>) -> Vec<OsString> {
     if !matches!(command, "search" | "facets") {
         return args;
     }
+    let value_flags = value_flags(command);
     let mut after_value_flag = false;
     for arg in args.iter_mut().skip(2) {
         let Some(text) = arg.to_str() else { continue };
@@ -72,7 +67,7 @@ pub fn query_words_as_values(mut args: Vec<OsString>) -> Vec<OsString> {
             && !text.starts_with("--")
             && text.chars().count() > 2;
         // The value of a flag (`--company -x`) is the flag's.
-        after_value_flag = VALUE_FLAGS.contains(&text);
+        after_value_flag = value_flags.iter().any(|f| f == text);
         if negated {
             *arg = OsString::from(format!("\u{2212}{}", &text[1..]));
         }
@@ -114,9 +109,9 @@ pub struct FacetsArgs {
     pub filters: FilterArgs,
     #[command(flatten)]
     pub location: IndexLocation,
-    /// Only this facet (type, company, jurisdiction, lang, cites).
-    #[arg(long)]
-    pub field: Option<String>,
+    /// Only this facet.
+    #[arg(long, value_parser = FacetName)]
+    pub field: Option<Facet>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -187,7 +182,9 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
     /// The columns to write, in this order (`id,citation,company,text`), of: id, doc, company, title,
     /// date, lang, jurisdictions, cites, type, article, heading, label, line_start, line_end, text, score,
-    /// cite, citation (title and cite), source (`path:lines`). JSON without it writes whole clauses.
+    /// cite, citation (title and cite), source (`path:lines`); or jurisdictions_inferred, types,
+    /// chapter, level, highlights (byte ranges of the text that match). JSON without it writes whole
+    /// clauses.
     #[arg(long, value_name = "LIST")]
     pub columns: Option<String>,
     /// Start with a UTF-8 byte-order mark, so that Excel reads Japanese correctly (CSV, TSV and Markdown
@@ -266,6 +263,55 @@ pub struct FilterArgs {
     /// Privacy policies that say what the law asks about this check item.
     #[arg(long, value_name = "ITEM")]
     pub present: Vec<String>,
+}
+
+impl FilterArgs {
+    /// The values given to each facet's flag, in facet order.
+    pub fn facets(&self) -> [(Facet, &[String]); 5] {
+        Facet::ALL.map(|facet| {
+            let values = match facet {
+                Facet::Type => &self.types,
+                Facet::Company => &self.companies,
+                Facet::Jurisdiction => &self.jurisdictions,
+                Facet::Lang => &self.langs,
+                Facet::Cites => &self.cites,
+            };
+            (facet, values.as_slice())
+        })
+    }
+}
+
+/// A facet named on the command line (`facets --field type`), in any case; the help lists each with
+/// its label, and an unknown name is an error listing the facets.
+#[derive(Debug, Clone, Copy)]
+struct FacetName;
+
+impl clap::builder::TypedValueParser for FacetName {
+    type Value = Facet;
+
+    fn parse_ref(
+        &self,
+        _: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<Facet, clap::Error> {
+        let name = value.to_string_lossy();
+        Facet::named(&name).ok_or_else(|| {
+            let names: Vec<&str> = Facet::ALL.iter().map(|f| f.name()).collect();
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!("unknown facet {name:?}; facets are {}\n", names.join(", ")),
+            )
+        })
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(Facet::ALL.into_iter().map(|f| {
+            clap::builder::PossibleValue::new(f.name()).help(f.label())
+        })))
+    }
 }
 
 /// Flags of `joubun search`.
@@ -475,7 +521,46 @@ fn calendar_day(value: &str) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{bounded, calendar_day};
+    use super::*;
+
+    #[test]
+    fn negated_words_are_query_words_and_flag_values_stay_values() {
+        let args = |list: &[&str]| -> Vec<OsString> { list.iter().map(OsString::from).collect() };
+        let read = query_words_as_values(args(&[
+            "joubun", "search", "Cookie", "-Google", "-t", "-x", "--cites", "-y", "-n", "5",
+        ]));
+        assert_eq!(
+            read,
+            args(&[
+                "joubun",
+                "search",
+                "Cookie",
+                "\u{2212}Google",
+                "-t",
+                "-x",
+                "--cites",
+                "-y",
+                "-n",
+                "5"
+            ])
+        );
+        let flags = value_flags("facets");
+        for flag in [
+            "--type",
+            "-t",
+            "--company",
+            "--jurisdiction",
+            "--lang",
+            "--cites",
+            "--field",
+        ] {
+            assert!(
+                flags.iter().any(|f| f == flag),
+                "{flag} takes a value: {flags:?}"
+            );
+        }
+        assert!(!flags.iter().any(|f| f == "--json"));
+    }
 
     #[test]
     fn only_real_days_are_dates() {

@@ -335,14 +335,9 @@ impl Rules {
             .iter()
             .flat_map(|i| {
                 let wanted = &wanted;
-                names(i).into_iter().map(move |n| {
-                    // A name containing what was typed, or contained in it, is near whatever the length.
-                    if n.contains(wanted.as_str()) || wanted.contains(&n) {
-                        (1, i.id.as_str())
-                    } else {
-                        (crate::query::facet::distance(wanted, &n), i.id.as_str())
-                    }
-                })
+                names(i)
+                    .into_iter()
+                    .map(move |n| (crate::suggest::closeness(wanted, &n), i.id.as_str()))
             })
             .collect();
         near.sort();

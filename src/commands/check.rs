@@ -13,14 +13,13 @@ use crate::clause::{Clause, CorpusConfig};
 use crate::cli::{CheckArgs, CheckFormat, FilterArgs};
 use crate::corpus::{self, WalkOptions};
 use crate::error::{Error, Result};
-use crate::index::ClauseIndex;
 use crate::ingest;
 use crate::query::Search;
 use crate::render::{self, table::format_from_extension};
 
 use super::Outcome;
+use super::open::open_search;
 use super::output::{refuse_inside_corpus, write_to};
-use super::search::open_search;
 
 /// Runs `joubun check`.
 pub fn run(args: &CheckArgs) -> Result<Outcome> {
@@ -197,64 +196,18 @@ fn from_index(args: &CheckArgs) -> Result<Vec<Vec<Clause>>> {
     Ok(documents)
 }
 
-/// Whether a clause parsed on the fly passes the filter flags, as the index would filter it.
+/// Whether a clause parsed on the fly passes the filter flags, as the index would filter it: under
+/// any of the values it is filed under, the dates inclusive.
 fn passes(clause: &Clause, filters: &FilterArgs) -> bool {
-    let any = |values: &[String], test: &dyn Fn(&str) -> bool| {
-        values.is_empty() || values.iter().any(|v| test(v))
-    };
-    let same = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+    let filed = filters.facets().into_iter().all(|(facet, typed)| {
+        let values = facet.values_of(clause);
+        typed.is_empty()
+            || typed
+                .iter()
+                .any(|t| values.iter().any(|v| facet.accepts(t, v)))
+    });
     let date = clause.date.as_deref();
-    any(&filters.types, &|t| same(t, &clause.kind))
-        && any(&filters.jurisdictions, &|j| {
-            clause.jurisdictions.iter().any(|c| {
-                same(c, j)
-                    || c.to_uppercase()
-                        .starts_with(&format!("{}-", j.to_uppercase()))
-            })
-        })
-        && any(&filters.companies, &|c| {
-            clause
-                .company
-                .as_deref()
-                .is_some_and(|company| same(company, c))
-        })
-        && any(&filters.langs, &|l| same(l, clause.lang.code()))
-        && any(&filters.cites, &|law| {
-            clause.cites.iter().any(|cited| {
-                same(cited, law)
-                    || cited
-                        .to_uppercase()
-                        .starts_with(&format!("{} ", law.to_uppercase()))
-            })
-        })
-        && filters
-            .since
-            .as_deref()
-            .is_none_or(|since| date.is_some_and(|d| d >= since))
-        && filters
-            .until
-            .as_deref()
-            .is_none_or(|until| date.is_some_and(|d| d <= until))
-}
-
-/// The check filter the flags ask for, under the built-in checklist; `None` without one.
-pub fn filter(args: &FilterArgs) -> Result<Option<CheckFilter>> {
-    // Without a check flag the checklist is not even loaded: compiling its cues cost a search 15 ms.
-    if args.missing.is_empty() && args.weak.is_empty() && args.present.is_empty() {
-        return Ok(None);
-    }
-    CheckFilter::new(&BUILT_IN, &args.missing, &args.weak, &args.present).map_err(Error::Input)
-}
-
-/// The documents of the index that `filter` keeps, checked now from their clauses as indexed: the
-/// answer is always the one `joubun check --index` gives under the checklist of this build.
-pub fn documents_kept(index: &ClauseIndex, filter: &CheckFilter) -> Result<Vec<String>> {
-    let mut kept = Vec::new();
-    for doc in Search::documents(index)? {
-        let clauses = Search::document(index, &doc)?;
-        if filter.keeps(&clauses, &BUILT_IN) {
-            kept.push(doc);
-        }
-    }
-    Ok(kept)
+    filed
+        && (filters.since.as_deref()).is_none_or(|since| date.is_some_and(|d| d >= since))
+        && (filters.until.as_deref()).is_none_or(|until| date.is_some_and(|d| d <= until))
 }

@@ -4,9 +4,6 @@
 use std::io::{self, IsTerminal, Write};
 use std::path::Path;
 
-use serde::Serialize;
-
-use crate::clause::Clause;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Error, Result};
 use crate::index::ClauseIndex;
@@ -14,16 +11,8 @@ use crate::query::{Hit, Search};
 use crate::render::{Format, TableWriter, columns, table::format_from_extension};
 
 use super::Outcome;
+use super::open::open_search;
 use super::output::{refuse_inside_corpus, write_to};
-use super::search::open_search;
-
-/// An exported clause as JSON: its fields and its score, the shape `joubun index` reads back.
-#[derive(Serialize)]
-struct Record<'a> {
-    #[serde(flatten)]
-    clause: &'a Clause,
-    score: f32,
-}
 
 /// Runs `joubun export`.
 pub fn run(args: &ExportArgs) -> Result<Outcome> {
@@ -72,14 +61,13 @@ pub fn run(args: &ExportArgs) -> Result<Outcome> {
             written: 0,
             progress,
         };
-        let total = match (format, &columns) {
+        let columns = match (format, &columns) {
+            (_, Some(columns)) => columns.as_slice(),
             // Whole clauses, as `joubun index` reads JSON Lines back.
-            (Format::Jsonl | Format::Json, None) => rows.records(out, &search, &index, format)?,
-            (_, columns) => {
-                let columns = columns.as_deref().unwrap_or(&columns::ALL);
-                rows.table(out, &search, &index, format, columns, scratch)?
-            }
+            (Format::Jsonl | Format::Json, None) => &columns::RECORD,
+            (_, None) => &columns::TABLE,
         };
+        let total = rows.table(out, &search, &index, format, columns, scratch)?;
         if progress {
             eprint!("\r");
         }
@@ -109,39 +97,6 @@ impl Rows {
         }
     }
 
-    /// Every match as a whole clause with its score: one JSON object a line, or one array.
-    fn records(
-        &mut self,
-        out: &mut dyn Write,
-        search: &Search,
-        index: &ClauseIndex,
-        format: Format,
-    ) -> Result<usize> {
-        let array = format == Format::Json;
-        if array {
-            out.write_all(b"[")?;
-        }
-        let total = search.each_match(index, |hit| {
-            if array {
-                out.write_all(if self.written == 0 { b"\n" } else { b",\n" })?;
-            }
-            let record = Record {
-                clause: &hit.clause,
-                score: hit.score,
-            };
-            serde_json::to_writer(&mut *out, &record)?;
-            if !array {
-                writeln!(out)?;
-            }
-            self.tick();
-            Ok(())
-        })?;
-        if array {
-            out.write_all(b"\n]\n")?;
-        }
-        Ok(total)
-    }
-
     /// Every match as a row of `columns`.
     fn table(
         &mut self,
@@ -154,8 +109,7 @@ impl Rows {
     ) -> Result<usize> {
         let mut table = TableWriter::new_in(out, format, columns, scratch)?;
         let total = search.each_match(index, |hit: Hit| {
-            let cells: Vec<_> = columns.iter().map(|c| columns::cell(&hit, c)).collect();
-            table.row(&cells)?;
+            table.row(&columns::cells(&hit, columns))?;
             self.tick();
             Ok(())
         })?;

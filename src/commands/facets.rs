@@ -3,31 +3,23 @@
 use std::io::Write;
 
 use crate::cli::FacetsArgs;
-use crate::error::{Error, Result};
-use crate::index::FACETS;
+use crate::error::Result;
+use crate::render::counts::FacetReport;
 
-use super::search::open_search;
+use super::open::{check_filter, open_search};
 use super::{Outcome, stdout};
 
 /// Runs `joubun facets`.
 pub fn run(args: &FacetsArgs) -> Result<Outcome> {
-    if let Some(field) = &args.field
-        && !FACETS.contains(&field.as_str())
-    {
-        return Err(Error::Input(format!(
-            "unknown facet {field:?}; facets are {}",
-            FACETS.join(", ")
-        )));
-    }
     let query = args.query.join(" ");
     let (index, search) = open_search(&args.location, Some(&query), &args.filters)?;
     let mut answer = search.run(&index, 0, 0)?;
     answer
         .facets
-        .retain(|name, _| args.field.as_ref().is_none_or(|f| f == name));
+        .retain(|name, _| args.field.is_none_or(|f| f.name() == name));
     // Asked which policies miss an item, the answer is documents as much as clauses: they are listed,
     // each with how many of its clauses match.
-    let documents = match super::check::filter(&args.filters)? {
+    let documents = match check_filter(&args.filters)? {
         Some(_) => {
             let mut documents = std::collections::BTreeMap::<String, u64>::new();
             search.each_match(&index, |hit| {
@@ -39,35 +31,12 @@ pub fn run(args: &FacetsArgs) -> Result<Outcome> {
         None => None,
     };
     let mut out = stdout();
-    if args.json {
-        let mut report = serde_json::json!({ "total": answer.total, "facets": answer.facets });
-        if let Some(documents) = &documents {
-            report["documents"] = serde_json::json!(documents);
-        }
-        writeln!(out, "{report}")?;
-    } else {
-        match &documents {
-            Some(documents) => writeln!(
-                out,
-                "{} clauses in {} documents",
-                answer.total,
-                documents.len()
-            )?,
-            None => writeln!(out, "{} clauses", answer.total)?,
-        }
-        for name in FACETS.iter().filter(|n| answer.facets.contains_key(**n)) {
-            writeln!(out, "{name}")?;
-            for (value, count) in &answer.facets[*name] {
-                writeln!(out, "  {count:>7}  {value}")?;
-            }
-        }
-        if let Some(documents) = &documents {
-            writeln!(out, "document")?;
-            for (doc, count) in documents {
-                writeln!(out, "  {count:>7}  {doc}")?;
-            }
-        }
-    }
+    let report = FacetReport {
+        total: answer.total,
+        facets: &answer.facets,
+        documents: documents.as_ref(),
+    };
+    report.write(&mut out, args.json)?;
     out.flush()?;
     Ok(if answer.total > 0 {
         Outcome::Success

@@ -5,6 +5,7 @@ mod check;
 mod export;
 mod facets;
 mod index;
+mod open;
 mod output;
 mod parse;
 mod search;

@@ -65,10 +65,10 @@ pub fn run(args: &ParseArgs) -> Result<Outcome> {
         if let Some(err) = failed {
             return Err(err.into());
         }
-        for problem in problems.iter().take(super::index::SHOWN_BAD_LINES) {
+        for problem in problems.iter().take(super::open::SHOWN_BAD_LINES) {
             eprintln!("joubun: {}: {problem} (skipped)", file.display());
         }
-        if problems.len() > super::index::SHOWN_BAD_LINES {
+        if problems.len() > super::open::SHOWN_BAD_LINES {
             eprintln!(
                 "joubun: {}: {} bad lines skipped in all",
                 file.display(),

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::index::ClauseIndex;
 use crate::query::Search;
 
-use super::index::open_or_build;
+use super::open::open_or_build;
 use super::{Outcome, stdout};
 
 /// Runs `joubun show`.

@@ -8,7 +8,7 @@ use crate::cli::StatsArgs;
 use crate::error::{Error, Result};
 use crate::query::{Filters, Search};
 
-use super::index::open_or_build;
+use super::open::open_or_build;
 use super::{Outcome, stdout};
 
 /// Values of each facet listed in the human report, the most frequent; a corpus of thousands of

@@ -26,8 +26,7 @@ pub use lock::WriteLock;
 pub(crate) use lock::process_alive;
 pub use record::CommitRecord;
 pub use schema::{
-    FACETS, Fields, SCHEMA_VERSION, SET_SEPARATOR, analyzers_for, counted_column, date_number,
-    jurisdiction_facets, schema,
+    Fields, SCHEMA_VERSION, SET_SEPARATOR, analyzers_for, counted_column, date_number, schema,
 };
 pub use update::{IndexReport, update};
 
@@ -421,7 +420,7 @@ impl ClauseIndex {
             // Every clause has a value in the set columns: their length is the segment's true size.
             let column = segment
                 .fast_fields()
-                .str(schema::counted_column("jurisdiction").0)
+                .str(schema::counted_column(crate::facet::Facet::Jurisdiction).0)
                 .map_err(|e| IndexError::tantivy(&self.path, &e))?;
             let stored = column.map_or(0, |c| c.ords().num_docs());
             if stored != segment.max_doc() {

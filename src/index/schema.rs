@@ -3,13 +3,14 @@
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
-    TextFieldIndexing, TextOptions,
+    FAST, Facet as FacetPath, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING,
+    Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::Analyzer;
 use crate::classify::Lang;
 use crate::clause::Clause;
+use crate::facet::Facet;
 
 /// Bumped whenever the fields below, or what an index records beside them, change; an index of
 /// another version is refused.
@@ -76,18 +77,6 @@ impl Fields {
         ]
     }
 
-    /// The facet field a facet name refers to.
-    pub fn facet(&self, name: &str) -> Option<Field> {
-        Some(match name {
-            "type" => self.kind,
-            "jurisdiction" => self.jurisdiction,
-            "company" => self.company,
-            "lang" => self.lang,
-            "cites" => self.cites,
-            _ => return None,
-        })
-    }
-
     /// The tantivy document for one clause, and the bytes of text in it that our analysers will read.
     pub fn document(&self, clause: &Clause) -> (TantivyDocument, usize) {
         let f = self;
@@ -112,46 +101,25 @@ impl Fields {
             d.add_text(field, heading);
             analysed += heading.len();
         }
-        // Every type of a clause that does two things, so a filter or count for either finds it.
-        let kinds: Vec<Facet> = clause
-            .all_types()
-            .into_iter()
-            .map(|k| Facet::from_path([k]))
-            .collect();
-        d.add_text(f.type_set, facet_set(&kinds));
-        for facet in kinds {
-            d.add_facet(f.kind, facet);
-        }
-        let jurisdictions: Vec<Facet> = clause
-            .jurisdictions
-            .iter()
-            .flat_map(|j| jurisdiction_facets(j))
-            .collect();
-        d.add_text(f.jurisdiction_set, facet_set(&jurisdictions));
-        for facet in jurisdictions {
-            d.add_facet(f.jurisdiction, facet);
-        }
-        // A clause with no company still gets a value, the root facet (counted as none): a column with
-        // a value in every clause is read without the rank lookup that gaps need, a tenth of a search
-        // that counts a hundred thousand hits.
-        let company = clause
-            .company
-            .as_deref()
-            .map_or_else(Facet::root, |c| Facet::from_path([c]));
-        d.add_facet(f.company, company);
-        d.add_facet(f.lang, Facet::from_path([clause.lang.code()]));
-        // `APPI 第27条第1項` is also `APPI`, so `--cites APPI` finds every article of it.
-        let cites: Vec<Facet> = clause
-            .cites
-            .iter()
-            .flat_map(|c| {
-                let law = crate::classify::law_of(c);
-                [Facet::from_path([law]), Facet::from_path([c.as_str()])]
-            })
-            .collect();
-        d.add_text(f.cites_set, facet_set(&cites));
-        for facet in cites {
-            d.add_facet(f.cites, facet);
+        // Every value a clause is filed under (both types of a clause that does two things, `US` for
+        // `US-CA`, `APPI` for `APPI 第27条`), so that a filter or count for any finds it.
+        for facet in Facet::ALL {
+            let values: Vec<FacetPath> = (facet.values_of(clause).iter())
+                .map(|v| FacetPath::from_path([v]))
+                .collect();
+            let field = facet.field(f);
+            if let Some(set) = set_field(f, facet) {
+                d.add_text(set, facet_set(&values));
+            }
+            // A clause with no company still gets a value, the root facet (counted as none): a column
+            // with a value in every clause is read without the rank lookup that gaps need, a tenth of
+            // a search that counts a hundred thousand hits.
+            if values.is_empty() && facet == Facet::Company {
+                d.add_facet(field, FacetPath::root());
+            }
+            for value in values {
+                d.add_facet(field, value);
+            }
         }
         if let Some(date) = clause.date.as_deref().and_then(date_number) {
             d.add_u64(f.date, date);
@@ -159,9 +127,6 @@ impl Fields {
         (d, analysed)
     }
 }
-
-/// The facets every clause has, in display order.
-pub const FACETS: [&str; 5] = ["type", "company", "jurisdiction", "lang", "cites"];
 
 /// Joins the facets of one clause in a set column.
 pub const SET_SEPARATOR: char = '\u{1}';
@@ -177,12 +142,22 @@ const TYPE_SET: &str = "type_set";
 /// lookup; one value per clause, the set, is a plain read, and a few dozen distinct sets are split
 /// once per search. Every clause has a value in each column read, the empty set or the root facet
 /// for none, for the same reason.
-pub fn counted_column(facet: &str) -> (&str, bool) {
+pub fn counted_column(facet: Facet) -> (&'static str, bool) {
     match facet {
-        "jurisdiction" => (JURISDICTION_SET, true),
-        "cites" => (CITES_SET, true),
-        "type" => (TYPE_SET, true),
-        other => (other, false),
+        Facet::Jurisdiction => (JURISDICTION_SET, true),
+        Facet::Cites => (CITES_SET, true),
+        Facet::Type => (TYPE_SET, true),
+        Facet::Company | Facet::Lang => (facet.name(), false),
+    }
+}
+
+/// The set column (see [`counted_column`]) of a multi-valued facet.
+fn set_field(fields: &Fields, facet: Facet) -> Option<Field> {
+    match facet {
+        Facet::Jurisdiction => Some(fields.jurisdiction_set),
+        Facet::Cites => Some(fields.cites_set),
+        Facet::Type => Some(fields.type_set),
+        Facet::Company | Facet::Lang => None,
     }
 }
 
@@ -213,11 +188,11 @@ pub fn schema() -> (Schema, Fields) {
         text_en: b.add_text_field("text_en", text(Analyzer::En)),
         heading_ja: b.add_text_field("heading_ja", text(Analyzer::Ja)),
         heading_en: b.add_text_field("heading_en", text(Analyzer::En)),
-        kind: b.add_facet_field("type", facet()),
-        jurisdiction: b.add_facet_field("jurisdiction", facet()),
-        company: b.add_facet_field("company", facet()),
-        lang: b.add_facet_field("lang", facet()),
-        cites: b.add_facet_field("cites", facet()),
+        kind: b.add_facet_field(Facet::Type.name(), facet()),
+        jurisdiction: b.add_facet_field(Facet::Jurisdiction.name(), facet()),
+        company: b.add_facet_field(Facet::Company.name(), facet()),
+        lang: b.add_facet_field(Facet::Lang.name(), facet()),
+        cites: b.add_facet_field(Facet::Cites.name(), facet()),
         date: b.add_u64_field("date", INDEXED | FAST),
         jurisdiction_set: b.add_text_field(JURISDICTION_SET, FAST),
         cites_set: b.add_text_field(CITES_SET, FAST),
@@ -227,8 +202,8 @@ pub fn schema() -> (Schema, Fields) {
 }
 
 /// Facets as one value of a set column: their encoded paths, sorted, once each.
-fn facet_set(facets: &[Facet]) -> String {
-    let mut paths: Vec<&str> = facets.iter().map(Facet::encoded_str).collect();
+fn facet_set(facets: &[FacetPath]) -> String {
+    let mut paths: Vec<&str> = facets.iter().map(FacetPath::encoded_str).collect();
     paths.sort_unstable();
     paths.dedup();
     paths.join(SET_SEPARATOR.encode_utf8(&mut [0; 4]))
@@ -240,15 +215,6 @@ pub fn analyzers_for(lang: Lang) -> &'static [Analyzer] {
         Lang::Ja => &[Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram],
         Lang::En => &[Analyzer::En],
     }
-}
-
-/// A jurisdiction and every one it lies within (`US-CA` is also `US`), so that a filter or a count for
-/// `US` covers California.
-pub fn jurisdiction_facets(code: &str) -> Vec<Facet> {
-    code.match_indices('-')
-        .map(|(i, _)| Facet::from_path([&code[..i]]))
-        .chain([Facet::from_path([code])])
-        .collect()
 }
 
 /// An ISO date as the number YYYYMMDD.

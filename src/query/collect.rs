@@ -15,7 +15,8 @@ use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyError};
 
 use super::FacetCounts;
-use crate::index::{FACETS, SET_SEPARATOR, counted_column};
+use crate::facet::Facet;
+use crate::index::{SET_SEPARATOR, counted_column};
 
 /// Documents whose facet values are read together.
 const BLOCK: usize = 1024;
@@ -101,9 +102,9 @@ where
         ordinal: SegmentOrdinal,
         segment: &SegmentReader,
     ) -> tantivy::Result<Self::Child> {
-        let mut facets = Vec::with_capacity(FACETS.len());
-        for name in FACETS {
-            let (column_name, sets) = counted_column(name);
+        let mut facets = Vec::with_capacity(Facet::ALL.len());
+        for facet in Facet::ALL {
+            let (column_name, sets) = counted_column(facet);
             let column = segment.fast_fields().str(column_name)?;
             let counts = vec![0; column.as_ref().map_or(0, |c| c.num_terms())];
             facets.push(FacetColumn {
@@ -130,7 +131,7 @@ where
     fn merge_fruits(&self, fruits: Vec<SegmentFruit<T::Child>>) -> tantivy::Result<Results> {
         let mut tops = Vec::with_capacity(fruits.len());
         let mut total = 0;
-        let mut harvests: Vec<Vec<Harvest>> = vec![Vec::new(); FACETS.len()];
+        let mut harvests: Vec<Vec<Harvest>> = vec![Vec::new(); Facet::ALL.len()];
         for (top, n, facets) in fruits {
             tops.push(top);
             total += n;
@@ -138,10 +139,11 @@ where
                 all.push(harvest);
             }
         }
-        let facets = FACETS
-            .iter()
-            .zip(harvests)
-            .map(|(name, segments)| (name.to_string(), merge_counts(&segments, self.facet_values)))
+        let facets = (Facet::ALL.iter().zip(harvests))
+            .map(|(facet, segments)| {
+                let counts = merge_counts(&segments, self.facet_values);
+                (facet.name().to_string(), counts)
+            })
             .collect();
         Ok(Results {
             top: self.top.merge_fruits(tops)?,

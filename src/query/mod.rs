@@ -20,11 +20,10 @@ use tantivy::query::{
 use tantivy::query_grammar::{
     Delimiter, Occur as UserOccur, UserInputAst, UserInputLeaf, UserInputLiteral,
 };
-use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::schema::{Facet as FacetPath, Field, IndexRecordOption};
 use tantivy::{DocSet, TantivyDocument, Term};
 
 mod collect;
-pub mod facet;
 pub mod input;
 pub mod kept;
 mod nearness;
@@ -37,6 +36,7 @@ mod word;
 
 use crate::analysis::Analyzer;
 use crate::clause::Clause;
+use crate::facet::Facet;
 use crate::index::{ClauseIndex, Fields, date_number};
 use collect::{Results, ResultsCollector};
 use nearness::Nearness;
@@ -86,19 +86,11 @@ pub enum QueryError {
     Output(#[source] std::io::Error),
 }
 
-/// Filters beside the query: values of one flag are ORed, different flags ANDed.
+/// Filters beside the query: values of one facet are ORed, different facets and filters ANDed.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
-    /// Article types.
-    pub types: Vec<String>,
-    /// Jurisdictions (`US` covers `US-CA`).
-    pub jurisdictions: Vec<String>,
-    /// Companies.
-    pub companies: Vec<String>,
-    /// Languages.
-    pub langs: Vec<String>,
-    /// Cited laws.
-    pub cites: Vec<String>,
+    /// The values asked of each facet, as typed (`--type 第三者提供`); see [`Facet::resolve`].
+    pub facets: Vec<(Facet, Vec<String>)>,
     /// Earliest policy date, ISO 8601.
     pub since: Option<String>,
     /// Latest policy date, ISO 8601.
@@ -106,19 +98,6 @@ pub struct Filters {
     /// Only clauses of these documents (paths as indexed), with what chose them in words: how a check
     /// filter (`--missing security`) reaches the query.
     pub documents: Option<(Vec<String>, String)>,
-}
-
-impl Filters {
-    /// The facet filters, by facet name.
-    pub fn by_facet(&self) -> [(&'static str, &Vec<String>); 5] {
-        [
-            ("type", &self.types),
-            ("jurisdiction", &self.jurisdictions),
-            ("company", &self.companies),
-            ("lang", &self.langs),
-            ("cites", &self.cites),
-        ]
-    }
 }
 
 /// One matching clause.
@@ -189,8 +168,8 @@ impl Search {
             check_syntax(text)?;
             let split = proximity::split(text)?;
             explanation.push(format!("query: {text}"));
-            let resolve = |name: &str, value: &str| -> Result<String, QueryError> {
-                let values = facet::resolve(index, name, value)?;
+            let resolve = |facet: Facet, value: &str| -> Result<String, QueryError> {
+                let values = resolve(index, facet, value)?;
                 Ok(values.into_iter().next().unwrap_or_default())
             };
             let mut builder = Builder {
@@ -225,18 +204,18 @@ impl Search {
                 clauses.push((Occur::Must, builder.near(chain)?));
             }
         }
-        for (name, values) in filters.by_facet() {
+        for (facet, values) in &filters.facets {
             if !values.is_empty() {
-                let field = fields.facet(name).expect("known facet");
+                let field = facet.field(fields);
                 let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
                 let mut read = Vec::new();
                 for value in values {
-                    for value in facet::resolve(index, name, value)? {
+                    for value in resolve(index, *facet, value)? {
                         any.push((Occur::Should, facet_query(field, &value)));
                         read.push(value);
                     }
                 }
-                explanation.push(format!("--{name} {}", read.join(" or ")));
+                explanation.push(format!("--{} {}", facet.name(), read.join(" or ")));
                 clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
             }
         }
@@ -486,7 +465,7 @@ impl Search {
         for (score, address) in &mut top[..window] {
             let reader = searcher.segment_reader(address.segment_ord);
             if !self.types.is_empty()
-                && let Some(column) = reader.fast_fields().str("type")?
+                && let Some(column) = reader.fast_fields().str(Facet::Type.name())?
                 && let Some(ord) = column.term_ords(address.doc_id).next()
             {
                 kind.clear();
@@ -532,11 +511,11 @@ impl Search {
 /// Every value of one facet in the index, in order: a read of the facet dictionaries, no search.
 pub fn facet_values(
     index: &ClauseIndex,
-    name: &str,
+    facet: Facet,
 ) -> Result<std::collections::BTreeSet<String>, QueryError> {
     let mut values = std::collections::BTreeSet::new();
     for segment in index.searcher()?.segment_readers() {
-        let reader = segment.facet_reader(name)?;
+        let reader = segment.facet_reader(facet.name())?;
         let mut terms = reader
             .facet_dict()
             .stream()
@@ -548,8 +527,15 @@ pub fn facet_values(
     Ok(values)
 }
 
+/// The stored values a value typed for `facet` stands for, among those the index holds.
+fn resolve(index: &ClauseIndex, facet: Facet, typed: &str) -> Result<Vec<String>, QueryError> {
+    facet
+        .resolve(typed, &facet_values(index, facet)?)
+        .map_err(QueryError::Syntax)
+}
+
 fn facet_query(field: Field, value: &str) -> Box<dyn Query> {
-    let facet = Facet::from_path([value]);
+    let facet = FacetPath::from_path([value]);
     Box::new(TermQuery::new(
         Term::from_facet(field, &facet),
         IndexRecordOption::Basic,
@@ -669,7 +655,7 @@ fn is_operator(word: &str) -> bool {
 }
 
 /// Resolves a facet value as typed to the value stored (`company:live2d` → `Live2D`).
-type Resolve<'a> = &'a dyn Fn(&str, &str) -> Result<String, QueryError>;
+type Resolve<'a> = &'a dyn Fn(Facet, &str) -> Result<String, QueryError>;
 
 struct Builder<'a> {
     fields: &'a Fields,
@@ -767,14 +753,18 @@ impl Builder<'_> {
                     .unwrap_or_else(|| Box::new(EmptyQuery)));
             }
             Some(name) => {
-                let Some(field) = self.fields.facet(name) else {
+                let Some(facet) = Facet::named(name) else {
+                    let names: Vec<String> = Facet::ALL.map(|f| format!("{}:", f.name())).into();
+                    let (last, rest) = names.split_last().expect("facets");
                     return Err(QueryError::Syntax(format!(
-                        "unknown field '{name}:'; use heading:, type:, company:, jurisdiction:, lang: or cites:"
+                        "unknown field '{name}:'; use heading:, {} or {last}",
+                        rest.join(", ")
                     )));
                 };
-                let value = (self.resolve)(name, phrase)?;
-                self.explain.push(format!("{name}:{value}: a filter"));
-                return Ok(facet_query(field, &value));
+                let value = (self.resolve)(facet, phrase)?;
+                self.explain
+                    .push(format!("{}:{value}: a filter", facet.name()));
+                return Ok(facet_query(facet.field(self.fields), &value));
             }
         }
         if exact {
@@ -787,7 +777,7 @@ impl Builder<'_> {
         self.types.extend(
             forms
                 .iter()
-                .filter_map(|f| facet::type_named(f))
+                .filter_map(|f| Facet::Type.alias(f))
                 .map(String::from),
         );
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();

@@ -1,12 +1,16 @@
-//! The columns a matching clause can be written as, by name: what `export --columns` chooses from.
+//! The columns a matching clause can be written as, by name: what `export --columns` chooses from, and
+//! the column sets of export's tables, export's JSON and search's JSON Lines, so that every command
+//! writes a field the same way.
+
+use serde_json::Value;
 
 use crate::query::Hit;
 
 use super::table::Cell;
 
-/// Every column, in the order of a default export: the clause's fields as JSON names them, then the
-/// score, the citation a memo quotes and where the clause stands in its source.
-pub const ALL: [&str; 19] = [
+/// The columns of a default table export: the clause's fields as JSON names them, then the score, the
+/// citation a memo quotes and where the clause stands in its source.
+pub const TABLE: [&str; 19] = [
     "id",
     "doc",
     "company",
@@ -27,6 +31,59 @@ pub const ALL: [&str; 19] = [
     "citation",
     "source",
 ];
+
+/// A whole clause and its score, its fields as JSON names them: what `export` writes as JSON without
+/// `--columns`, and what `joubun index` reads back.
+pub const RECORD: [&str; 21] = [
+    "id",
+    "doc",
+    "company",
+    "title",
+    "date",
+    "lang",
+    "jurisdictions",
+    "jurisdictions_inferred",
+    "cites",
+    "type",
+    "types",
+    "article",
+    "heading",
+    "chapter",
+    "label",
+    "cite",
+    "level",
+    "line_start",
+    "line_end",
+    "text",
+    "score",
+];
+
+/// A search hit as `search --json` writes it: the record and where the query matched in its text.
+pub const HIT: [&str; 22] = joined(&RECORD, &["highlights"]);
+
+/// Every column `--columns` can name: the table's, then the record's others and the highlights.
+pub const ALL: [&str; 24] = joined(
+    &TABLE,
+    &[
+        "jurisdictions_inferred",
+        "types",
+        "chapter",
+        "level",
+        "highlights",
+    ],
+);
+
+/// `a` then `b` as one array; an `N` other than their lengths' sum fails to compile.
+const fn joined<const N: usize>(a: &[&'static str], b: &[&'static str]) -> [&'static str; N] {
+    assert!(a.len() + b.len() == N, "N is the sum of the lengths");
+    let mut all = [""; N];
+    let mut i = 0;
+    while i < N {
+        all[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    all
+}
 
 /// The columns named in `list` (`id,citation,text`), in that order; an unknown name is an error listing
 /// the known ones and the nearest.
@@ -59,10 +116,15 @@ pub fn parse(list: &str) -> Result<Vec<&'static str>, String> {
 /// The known column nearest to `name`, if any is near.
 fn nearest(name: &str) -> Option<&'static str> {
     ALL.iter()
-        .map(|c| (crate::query::facet::distance(name, c), *c))
+        .map(|c| (crate::suggest::distance(name, c), *c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3) || c.contains(name))
         .min()
         .map(|(_, c)| c)
+}
+
+/// The cells of `columns` for `hit`, in order.
+pub fn cells(hit: &Hit, columns: &[&str]) -> Vec<Cell> {
+    columns.iter().map(|c| cell(hit, c)).collect()
 }
 
 /// The cell of `column` for `hit`.
@@ -77,11 +139,19 @@ pub fn cell(hit: &Hit, column: &str) -> Cell {
         "date" => Cell::text(c.date.as_deref()),
         "lang" => text(c.lang.code()),
         "jurisdictions" => Cell::List(c.jurisdictions.clone()),
+        "jurisdictions_inferred" => Cell::Json(Value::Bool(c.jurisdictions_inferred)),
         "cites" => Cell::List(c.cites.clone()),
         "type" => text(&c.kind),
+        "types" => Cell::List(c.all_types().into_iter().map(String::from).collect()),
         "article" => Cell::text(c.article.as_deref()),
         "heading" => Cell::text(c.heading.as_deref()),
+        "chapter" => Cell::text(c.chapter.as_deref()),
         "label" => Cell::text(c.label.as_deref()),
+        // As serde names it, the name JSON readers (and `joubun index`) know.
+        "level" => match serde_json::to_value(c.level) {
+            Ok(Value::String(level)) => Cell::Text(level),
+            _ => Cell::Empty,
+        },
         "line_start" => Cell::Number(c.line_start as f64),
         "line_end" => Cell::Number(c.line_end as f64),
         "text" => text(&c.text),
@@ -90,6 +160,11 @@ pub fn cell(hit: &Hit, column: &str) -> Cell {
         "cite" => text(&c.cite),
         "citation" => text(&c.citation()),
         "source" => text(&c.source()),
+        "highlights" => Cell::Json(Value::from(
+            (hit.highlights.iter())
+                .map(|&(start, end)| Value::from(vec![start, end]))
+                .collect::<Vec<_>>(),
+        )),
         other => unreachable!("column {other} is not in ALL"),
     }
 }
@@ -133,6 +208,13 @@ mod tests {
     }
 
     #[test]
+    fn every_record_column_can_be_chosen() {
+        for name in RECORD {
+            assert!(ALL.contains(&name), "{name} is not in ALL");
+        }
+    }
+
+    #[test]
     fn every_column_has_a_cell() {
         let clause: crate::clause::Clause = serde_json::from_value(serde_json::json!({
             "id": "a#1", "doc": "a.txt", "company": null, "title": "T", "date": null, "lang": "ja",
@@ -151,5 +233,7 @@ mod tests {
         }
         assert_eq!(cell(&hit, "source"), Cell::Text("a.txt:3-4".into()));
         assert_eq!(cell(&hit, "citation"), Cell::Text("T 第1条第1項".into()));
+        assert_eq!(cell(&hit, "types"), Cell::List(vec!["other".into()]));
+        assert_eq!(cell(&hit, "level"), Cell::Text("paragraph".into()));
     }
 }

@@ -35,6 +35,17 @@ pub enum Cell {
     Number(f64),
     /// A list of values: an array in JSON.
     List(Vec<String>),
+    /// A value no column of text holds (a flag, the highlight spans): as is in JSON, its compact JSON
+    /// text elsewhere.
+    Json(Value),
+    /// Rows of named columns inside one cell (an article's hits): objects in JSON, their JSON text
+    /// elsewhere.
+    Rows {
+        /// The columns of every row.
+        columns: &'static [&'static str],
+        /// The rows, each its cells in column order.
+        rows: Vec<Vec<Cell>>,
+    },
     /// No value: empty, or `null` in JSON.
     Empty,
 }
@@ -51,20 +62,33 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Number(n) => n.to_string(),
             Cell::List(items) => items.join("; "),
+            Cell::Json(Value::String(t)) => t.clone(),
+            Cell::Json(_) | Cell::Rows { .. } => serde_json::to_string(self).unwrap_or_default(),
             Cell::Empty => String::new(),
         }
     }
+}
 
-    fn to_json(&self) -> Value {
+impl serde::Serialize for Cell {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Cell::Text(t) => Value::from(t.as_str()),
+            Cell::Text(t) => serializer.serialize_str(t),
             // A whole number (a line number) as an integer, as JSON readers expect one.
             Cell::Number(n) if n.fract() == 0.0 && n.abs() < 2f64.powi(53) => {
-                Value::from(*n as i64)
+                serializer.serialize_i64(*n as i64)
             }
-            Cell::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
-            Cell::List(items) => Value::from(items.clone()),
-            Cell::Empty => Value::Null,
+            Cell::Number(n) if n.is_finite() => serializer.serialize_f64(*n),
+            Cell::Number(_) | Cell::Empty => serializer.serialize_none(),
+            Cell::List(items) => items.serialize(serializer),
+            Cell::Json(value) => value.serialize(serializer),
+            Cell::Rows { columns, rows } => {
+                use serde::ser::SerializeSeq;
+                let mut seq = serializer.serialize_seq(Some(rows.len()))?;
+                for cells in rows {
+                    seq.serialize_element(&Object { columns, cells })?;
+                }
+                seq.end()
+            }
         }
     }
 }
@@ -196,23 +220,23 @@ impl<W: Write> TableWriter<W> {
 }
 
 /// A row as a JSON object keyed by column name, its keys in column order.
-struct Object<'a> {
-    columns: &'a [String],
+struct Object<'a, C> {
+    columns: &'a [C],
     cells: &'a [Cell],
 }
 
-impl serde::Serialize for Object<'_> {
+impl<C: AsRef<str>> serde::Serialize for Object<'_, C> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.columns.len()))?;
         for (name, cell) in self.columns.iter().zip(self.cells) {
-            map.serialize_entry(name, &cell.to_json())?;
+            map.serialize_entry(name.as_ref(), cell)?;
         }
         map.end()
     }
 }
 
-fn object<'a>(columns: &'a [String], cells: &'a [Cell]) -> Object<'a> {
+fn object<'a>(columns: &'a [String], cells: &'a [Cell]) -> Object<'a, String> {
     Object { columns, cells }
 }
 
@@ -276,6 +300,30 @@ mod tests {
         );
         let json: Value = serde_json::from_str(&table(Format::Json)).unwrap();
         assert_eq!(json[1]["laws"], 2.5);
+    }
+
+    #[test]
+    fn structured_cells_are_json_in_json_and_json_text_elsewhere() {
+        let cells = [
+            Cell::Json(serde_json::json!([[0, 3], [7, 9]])),
+            Cell::Rows {
+                columns: &["id", "line"],
+                rows: vec![vec![Cell::Text("a#1".into()), Cell::Number(3.0)]],
+            },
+        ];
+        let write = |format| {
+            let mut table = TableWriter::new(Vec::new(), format, &["spans", "hits"]).unwrap();
+            table.row(&cells).unwrap();
+            String::from_utf8(table.finish().unwrap()).unwrap()
+        };
+        assert_eq!(
+            write(Format::Jsonl),
+            "{\"spans\":[[0,3],[7,9]],\"hits\":[{\"id\":\"a#1\",\"line\":3}]}\n"
+        );
+        assert_eq!(
+            write(Format::Tsv),
+            "spans\thits\n[[0,3],[7,9]]\t\"[{\"\"id\"\":\"\"a#1\"\",\"\"line\"\":3}]\"\n"
+        );
     }
 
     #[test]

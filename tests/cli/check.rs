@@ -531,3 +531,39 @@ fn a_business_named_only_in_the_title_is_weak_citing_the_title() {
         "{business}"
     );
 }
+
+/// A facet filter keeps the same policies whether they are parsed on the fly or read from the index:
+/// values in any case, Japanese type names, a clause's other types and wider jurisdictions alike.
+#[test]
+fn facet_filters_choose_the_same_policies_from_files_and_index() {
+    let index = tempfile::tempdir().unwrap();
+    index_into(corpus(), index.path());
+    let docs = |source: &[&std::ffi::OsStr], filter: &[&str]| {
+        let out = joubun()
+            .args(["check", "--format", "json"])
+            .args(filter)
+            .args(source)
+            .output()
+            .unwrap();
+        match out.status.code() {
+            Some(2) => Vec::new(),
+            _ => (json(&out).as_array().unwrap().iter())
+                .map(|d| d["doc"].as_str().unwrap().to_string())
+                .collect::<Vec<_>>(),
+        }
+    };
+    let (corpus, index) = (corpus(), index.path().as_os_str().to_owned());
+    for filter in [
+        ["--type", "第三者提供"],
+        ["--type", "Outsourcing"],
+        ["--lang", "JP"],
+        ["--cites", "appi"],
+        ["--jurisdiction", "us"],
+        ["--company", "live2d"],
+    ] {
+        let from_files = docs(&[corpus.as_os_str()], &filter);
+        let from_index = docs(&["--index".as_ref(), &index], &filter);
+        assert_eq!(from_files, from_index, "{filter:?}");
+        assert!(!from_files.is_empty(), "{filter:?} keeps some policy");
+    }
+}

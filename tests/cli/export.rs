@@ -8,7 +8,7 @@ use std::path::Path;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use super::util::{corpus, index_into, joubun, stdout_of, succeed};
+use super::util::{corpus, index_into, joubun, json_lines, json_search, stdout_of, succeed};
 
 /// The bundled corpus indexed into a temp dir: (the dir, the index inside it).
 fn bundled() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -471,4 +471,103 @@ fn check_writes_the_csv_rows_as_xlsx_and_tsv() {
     let bad = check(&["-o", dir.path().join("check.pdf").to_str().unwrap()]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains(".txt .json .csv .tsv .md .xlsx"));
+}
+
+/// `search --json` and `export` write a clause through the same columns: a hit's every field is the
+/// exported clause's, and the columns `--columns` picks hold the same values in CSV as in JSON.
+#[test]
+fn search_and_export_write_a_hit_alike() {
+    let (_dir, index) = bundled();
+    let (hits, summary) = json_search(&index, &["個人情報"], &["--limit", "10000"]);
+    let total = summary["total"].as_u64().unwrap() as usize;
+    assert!(total > 10, "{total}");
+    assert_eq!(hits.len(), total);
+    let out = succeed(
+        joubun()
+            .args(["export", "個人情報", "--format", "jsonl", "--index"])
+            .arg(&index),
+    );
+    let exported: BTreeMap<String, Value> = json_lines(&out)
+        .into_iter()
+        .map(|l| (l["id"].as_str().unwrap().to_string(), l))
+        .collect();
+    assert_eq!(exported.len(), total);
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    for hit in &hits {
+        assert_eq!(
+            keys(hit),
+            keys(&hits[0]),
+            "every hit line has the same keys"
+        );
+        let mut record = hit.clone();
+        // A clause found through its article heading alone has no highlights, but still the key.
+        let highlights = record.as_object_mut().unwrap().remove("highlights");
+        assert!(highlights.is_some_and(|h| h.is_array()), "{hit}");
+        assert_eq!(exported[hit["id"].as_str().unwrap()], record);
+    }
+    for key in [
+        "id", "cite", "company", "type", "types", "chapter", "level", "score",
+    ] {
+        assert!(hits[0].get(key).is_some(), "a hit has {key}: {}", hits[0]);
+    }
+
+    let out = succeed(
+        joubun()
+            .args(["export", "個人情報", "--format", "csv"])
+            .args(["--columns", "id,cite,company,source,highlights", "--index"])
+            .arg(&index),
+    );
+    let rows = csv_rows(&out.stdout, b',');
+    assert_eq!(rows[0], ["id", "cite", "company", "source", "highlights"]);
+    assert_eq!(rows.len(), total + 1);
+    let by_id: BTreeMap<&str, &Value> = hits
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap(), h))
+        .collect();
+    for row in &rows[1..] {
+        let hit = by_id[row[0].as_str()];
+        assert_eq!(row[1], hit["cite"].as_str().unwrap_or(""));
+        assert_eq!(row[2], hit["company"].as_str().unwrap_or(""));
+        let source = format!(
+            "{}:{}-{}",
+            hit["doc"].as_str().unwrap(),
+            hit["line_start"],
+            hit["line_end"]
+        );
+        assert_eq!(row[3], source);
+        let highlights: Value = serde_json::from_str(&row[4]).unwrap();
+        assert_eq!(highlights, hit["highlights"]);
+    }
+}
+
+/// An article group of `search --by article --json` names its article as its clauses do, and holds
+/// them as the flat hit lines write them.
+#[test]
+fn article_groups_hold_hits_as_search_writes_them() {
+    let (_dir, index) = bundled();
+    let (flat, _) = json_search(&index, &["第三者"], &["--limit", "10000"]);
+    let (groups, summary) = json_search(&index, &["第三者"], &["--by", "article"]);
+    assert!(summary["articles"].as_u64().unwrap() >= groups.len() as u64);
+    assert!(!groups.is_empty());
+    let flat: BTreeMap<&str, &Value> = flat
+        .iter()
+        .map(|h| (h["id"].as_str().unwrap(), h))
+        .collect();
+    for group in &groups {
+        let hits = group["hits"].as_array().unwrap();
+        for hit in hits {
+            for key in ["doc", "article", "heading", "company"] {
+                assert_eq!(group[key], hit[key], "{key} of {group}");
+            }
+            assert_eq!(flat[hit["id"].as_str().unwrap()], hit);
+        }
+        let lines: Vec<u64> = hits
+            .iter()
+            .map(|h| h["line_start"].as_u64().unwrap())
+            .collect();
+        assert!(
+            lines.is_sorted(),
+            "an article's clauses in document order: {lines:?}"
+        );
+    }
 }
