@@ -250,19 +250,26 @@ fn name(candidate: &str) -> Option<String> {
 fn name_before(before: &str) -> Option<String> {
     let before = before.trim_end();
     if let Some(c) = SUFFIX_FORM.captures(before) {
-        // 「本規約はエックスサーバー株式会社」: a name does not run on from a sentence's subject.
+        // 「本規約はエックスサーバー株式会社」: a name does not run on from a sentence's subject, nor
+        // from the entity before it (「A株式会社及びB株式会社（以下2社を…）」 names B last).
         let run = &c[1];
-        let start = run
+        let particle = run
             .char_indices()
             .filter(|(i, ch)| *i > 0 && matches!(ch, 'は' | 'が' | 'を'))
-            .map(|(i, ch)| i + ch.len_utf8())
-            .next_back()
-            .unwrap_or(0);
+            .map(|(i, ch)| i + ch.len_utf8());
+        let conjunction = ["及び", "並びに", "および"]
+            .iter()
+            .flat_map(|w| run.match_indices(w).map(|(i, w)| i + w.len()));
+        let start = particle.chain(conjunction).max().unwrap_or(0);
         let whole = c.get(0).expect("match");
         return name(&before[whole.start() + start..]);
     }
     if let Some(m) = PREFIX_FORM.find(before) {
-        return name(m.as_str());
+        // The last legal form begins the name: 「A株式会社及び株式会社B」 names B.
+        static FORM: LazyLock<Regex> = LazyLock::new(|| Regex::new(FORMS_JA).unwrap());
+        let run = m.as_str();
+        let last = FORM.find_iter(run).map(|f| f.start()).last().unwrap_or(0);
+        return name(&run[last..]);
     }
     if before.ends_with(|c: char| c.is_ascii_alphanumeric() || c == '.') {
         return latin_name_before(before);

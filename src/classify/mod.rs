@@ -258,6 +258,17 @@ mod tests {
             c("本規約はエックスサーバー株式会社（以下「当社」という。）が提供する"),
             Some("エックスサーバー".into())
         );
+        // Two entities defined together: the name does not run on from the first.
+        assert_eq!(
+            c(
+                "この規約は、A株式会社及び株式会社ゲームアイランド（以下2社を合わせて「運営会社」といいます。）が"
+            ),
+            Some("ゲームアイランド".into())
+        );
+        assert_eq!(
+            c("本規約は、甲野商事株式会社並びに乙山物産株式会社（以下「当社」という。）が定める"),
+            Some("乙山物産".into())
+        );
         assert_eq!(
             c("行政書士法人ふらっと法務事務所（以下「当事務所」）は、"),
             Some("行政書士法人ふらっと法務事務所".into())

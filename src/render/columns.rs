@@ -58,8 +58,9 @@ pub const RECORD: [&str; 21] = [
     "score",
 ];
 
-/// A search hit as `search --json` writes it: the record and where the query matched in its text.
-pub const HIT: [&str; 22] = joined(&RECORD, &["highlights"]);
+/// A search hit as `search --json` writes it: the record, where the query matched in its text, and
+/// whether the clause holds only some of the query's words.
+pub const HIT: [&str; 23] = joined(&RECORD, &["highlights", "partial"]);
 
 /// Every column `--columns` can name: the table's, then the record's others and the highlights.
 pub const ALL: [&str; 24] = joined(
@@ -165,6 +166,7 @@ pub fn cell(hit: &Hit, column: &str) -> Cell {
                 .map(|&(start, end)| Value::from(vec![start, end]))
                 .collect::<Vec<_>>(),
         )),
+        "partial" => Cell::Json(Value::from(hit.partial)),
         other => unreachable!("column {other} is not in ALL"),
     }
 }

@@ -48,7 +48,11 @@ impl HitPrinter {
                 }
                 table.finish()?;
                 let summary = serde_json::json!({
-                    "summary": { "total": answer.total, "facets": answer.facets }
+                    "summary": {
+                        "total": answer.total,
+                        "partial": answer.partial,
+                        "facets": answer.facets,
+                    }
                 });
                 writeln!(out, "{summary}")
             }
@@ -165,6 +169,12 @@ fn human_answer(
     };
     let (mark, mark_end) = marks(colour);
     for (i, hit) in answer.hits.iter().enumerate() {
+        if hit.partial && (i == 0 || !answer.hits[i - 1].partial) {
+            writeln!(
+                out,
+                "-- fewer clauses hold every word; these hold some of them (not counted) --"
+            )?;
+        }
         let c = &hit.clause;
         let article = c.article_name();
         writeln!(
@@ -192,7 +202,14 @@ fn human_answer(
         )?;
         writeln!(out, "   {}", snippet(hit, mark, mark_end))?;
     }
-    writeln!(out, "{} clauses match", answer.total)?;
+    match answer.partial {
+        0 => writeln!(out, "{} clauses match", answer.total)?,
+        more => writeln!(
+            out,
+            "{} clauses match; {more} more hold some of the words (not counted)",
+            answer.total
+        )?,
+    }
     for (name, counts) in &answer.facets {
         if counts.is_empty() {
             continue;
