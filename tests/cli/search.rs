@@ -927,7 +927,12 @@ fn japanese_input_works_as_typed() {
     assert_eq!(one, two, "a full-width space and two arguments read alike");
     // Several arguments and filters after them.
     let (typed, _) = search(index, &["同意", "第三者", "--type", "third-party"]);
-    assert!(!typed.is_empty() && typed.iter().all(|h| h["type"] == "third-party"));
+    // A filter holds for every hit, those holding only some of the words too.
+    assert!(!typed.is_empty());
+    for hit in &typed {
+        let types = hit["types"].as_array().unwrap();
+        assert!(types.iter().any(|t| t == "third-party"), "{hit}");
+    }
     // －, ＮＯＴ and a -word argument exclude.
     for args in [
         &["第三者 －委託"][..],
@@ -1086,4 +1091,52 @@ fn an_edited_corpus_is_found_by_the_next_search() {
     .unwrap();
     let (hits, _) = search(&index, &["保存期間"]);
     assert_eq!(hits.len(), 1);
+}
+
+#[test]
+fn clauses_holding_some_of_the_words_follow_marked_and_uncounted() {
+    let lines = [
+        r#"{"id":"both","text":"当社は委託先を監督します。"}"#,
+        r#"{"id":"first","text":"当社は委託先を選定します。"}"#,
+        r#"{"id":"second","text":"当社は従業者を監督します。"}"#,
+        r#"{"id":"none","text":"本規約は日本法に準拠します。"}"#,
+    ];
+    let (_dir, index) = index_of_clauses(&lines);
+    let (hits, summary) = search(&index, &["委託先", "監督"]);
+    let marked: Vec<(&str, bool)> = hits
+        .iter()
+        .map(|h| (given_id(&h["id"]), h["partial"].as_bool().unwrap()))
+        .collect();
+    // Every clause holding all the words first; then those holding some, marked.
+    assert_eq!(marked[0], ("both", false), "{marked:?}");
+    let mut rest: Vec<_> = marked[1..].to_vec();
+    rest.sort();
+    assert_eq!(rest, [("first", true), ("second", true)]);
+    // Counts and facets count only the clauses holding every word.
+    assert_eq!(summary["total"], 1);
+    assert_eq!(summary["partial"], 2);
+    assert_eq!(summary["facets"]["lang"][0][1], 1);
+    // An exclusion holds for them too.
+    let (hits, _) = search(&index, &["委託先", "監督", "-従業者"]);
+    assert!(
+        hits.iter().all(|h| given_id(&h["id"]) != "second"),
+        "{hits:?}"
+    );
+    // No clause holds both: nothing matched (exit 1), and the closest are still shown, marked.
+    let out = joubun()
+        .args(["search", "委託先", "準拠", "--index"])
+        .arg(&index)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("hold some of them"), "{shown}");
+    // both and first hold 委託先, none holds 準拠.
+    assert!(
+        shown.contains("0 clauses match; 3 more hold some of the words"),
+        "{shown}"
+    );
+    // A quoted phrase or a single word is all or nothing.
+    let (hits, _) = search(&index, &["委託先"]);
+    assert!(hits.iter().all(|h| h["partial"] == false));
 }
