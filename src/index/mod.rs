@@ -9,6 +9,7 @@ mod backlog;
 mod fingerprint;
 pub mod folder;
 mod lock;
+mod readers;
 mod record;
 mod schema;
 mod update;

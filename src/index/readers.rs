@@ -1,0 +1,380 @@
+//! Reading corpus files into clauses on a few threads while the writer indexes. Cutting files into
+//! clauses and finding their facts took a whole core while tantivy's analysers waited; now one thread
+//! reads the files in walk order, a few parse them side by side, and the writer is handed each file's
+//! clauses in walk order again, so a run adds the same clauses in the same order whatever the number
+//! of threads.
+//!
+//! Memory stays bounded: at most [`FILES_AHEAD`] files per thread are read ahead of the writer, each
+//! with at most [`PIECES_AHEAD`] clauses waiting, and documents read and not yet parsed hold at most
+//! [`READ_AHEAD_BYTES`] between them (a larger one waits until it is the only one).
+
+use std::fs;
+use std::io::{Read, Seek};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::{Arc, Condvar, Mutex};
+
+use tantivy::TantivyDocument;
+
+use super::Fields;
+use super::fingerprint::{Fingerprint, Fingerprinting};
+use super::record::Fingerprints;
+use crate::clause::{CorpusConfig, is_jsonl};
+use crate::corpus::{self, Skipped};
+use crate::ingest;
+
+/// The most threads parsing files, whatever the machine: with tantivy's two indexing threads, four
+/// keep up with them.
+const MAX_PARSE_THREADS: usize = 4;
+/// Files read ahead of the writer, per parsing thread: enough that a thread done with a small file
+/// finds the next one waiting.
+const FILES_AHEAD: usize = 4;
+/// Clauses of one file parsed and not yet taken by the writer; a thread that gets this far ahead
+/// waits. A clause is at most 32 KB of text.
+const PIECES_AHEAD: usize = 64;
+/// The bytes of documents read and still being parsed, between all threads. A document is held whole
+/// while it is parsed, and parsing one takes several times its size: two 30 MB documents at once would
+/// double the peak a single one makes.
+const READ_AHEAD_BYTES: u64 = 32 << 20;
+
+/// What the parsing threads read besides the files.
+pub struct Sources<'a> {
+    /// The corpus folder.
+    pub root: &'a Path,
+    /// The corpus's `joubun.toml`.
+    pub config: &'a CorpusConfig,
+    /// The files the index holds, with their fingerprints: those unchanged are not parsed.
+    pub known: &'a Fingerprints,
+    /// The index's fields, to make each clause a document.
+    pub fields: &'a Fields,
+}
+
+/// What one file gives the writer, piece by piece.
+pub enum Piece {
+    /// A clause as a document, with the bytes of text in it that the analysers will read.
+    Clause(TantivyDocument, usize),
+    /// How the file ended: always the last piece.
+    End(Outcome),
+}
+
+/// What became of one file.
+pub enum Outcome {
+    /// It is as the index holds it: nothing was parsed.
+    Unchanged(Fingerprint),
+    /// It was passed over, for the reason given; none of its clauses were given.
+    Skipped(PathBuf, String),
+    /// It was read: the fingerprint of what was read, and the JSON lines passed over.
+    Read(Fingerprint, Vec<String>),
+}
+
+/// One file of the corpus, as the writer takes it.
+pub struct FileRead {
+    /// The file.
+    pub file: PathBuf,
+    /// Its path relative to the corpus folder.
+    pub rel: String,
+    pieces: Receiver<Piece>,
+}
+
+impl FileRead {
+    /// The file's pieces as they are parsed, ending with [`Piece::End`]; without it when a parsing
+    /// thread failed.
+    pub fn pieces(&self) -> impl Iterator<Item = Piece> + '_ {
+        self.pieces.iter()
+    }
+}
+
+/// Reads and parses `files` on [`parse_threads`] threads, handing each to `take` in the order given,
+/// with its pieces in the order the file gives them. An error from `take` stops the reading and is
+/// returned.
+pub fn read_in_order<E>(
+    sources: &Sources,
+    files: &[PathBuf],
+    mut take: impl FnMut(FileRead) -> Result<(), E>,
+) -> Result<(), E> {
+    let threads = parse_threads();
+    let stop = AtomicBool::new(false);
+    let budget = Budget::new(READ_AHEAD_BYTES);
+    std::thread::scope(|scope| {
+        let (order, in_order) = mpsc::sync_channel(threads * FILES_AHEAD);
+        let (jobs, next_job) = mpsc::sync_channel(threads);
+        // Shared by the parsing threads alone: were they all to fail, the reader's next job would
+        // find no one to take it, and stop instead of waiting.
+        let next_job = Arc::new(Mutex::new(next_job));
+        let (stop, budget) = (&stop, &budget);
+        scope.spawn(move || read_files(sources, files, budget, stop, order, jobs));
+        for _ in 0..threads {
+            let next_job = Arc::clone(&next_job);
+            scope.spawn(move || {
+                // The lock is held only to take a job, never while parsing it.
+                while let Ok(job) = next_job.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                    parse(sources, job, stop);
+                }
+            });
+        }
+        drop(next_job);
+        // However this ends (an error, a parsing thread's panic), the threads then stop early: the
+        // files and pieces not taken are dropped, which ends every wait on them.
+        let _stopping = Stopping(stop);
+        for file in in_order {
+            take(file)?;
+        }
+        Ok(())
+    })
+}
+
+/// The number of threads parsing files: the machine's cores, at most [`MAX_PARSE_THREADS`]. The
+/// environment variable `JOUBUN_PARSE_THREADS` sets it (for tests and measurements); it never changes
+/// what is indexed.
+fn parse_threads() -> usize {
+    let given = std::env::var("JOUBUN_PARSE_THREADS")
+        .ok()
+        .and_then(|n| n.trim().parse::<usize>().ok());
+    given
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_PARSE_THREADS))
+        })
+        .max(1)
+}
+
+/// One file for a parsing thread.
+struct Job<'a> {
+    file: &'a Path,
+    rel: String,
+    content: Content<'a>,
+    pieces: SyncSender<Piece>,
+}
+
+/// A file's content as read for parsing.
+enum Content<'a> {
+    /// A JSON Lines file, streamed by the parsing thread.
+    Lines,
+    /// A document read whole, with its share of the read-ahead budget.
+    Document(Vec<u8>, Grant<'a>),
+}
+
+/// Reads the files in order: each is announced to the writer, then read (a document whole, within
+/// the budget) and handed to a parsing thread.
+fn read_files<'f>(
+    sources: &Sources,
+    files: &'f [PathBuf],
+    budget: &'f Budget,
+    stop: &AtomicBool,
+    order: SyncSender<FileRead>,
+    jobs: SyncSender<Job<'f>>,
+) {
+    for file in files {
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        let rel = corpus::relative(file, sources.root);
+        let (pieces, receiver) = mpsc::sync_channel(PIECES_AHEAD);
+        let announced = FileRead {
+            file: file.clone(),
+            rel: rel.clone(),
+            pieces: receiver,
+        };
+        if order.send(announced).is_err() {
+            return;
+        }
+        let content = if is_jsonl(&rel) {
+            Content::Lines
+        } else {
+            let size = fs::metadata(file).map_or(0, |m| m.len());
+            let grant = budget.take(size);
+            let skipped = |reason| Piece::End(Outcome::Skipped(file.to_path_buf(), reason));
+            match ingest::read_document(file) {
+                Ok(Some(bytes)) => Content::Document(bytes, grant),
+                Ok(None) => {
+                    let _ = pieces.send(skipped(ingest::too_large()));
+                    continue;
+                }
+                Err(e) => {
+                    let _ = pieces.send(skipped(e.to_string()));
+                    continue;
+                }
+            }
+        };
+        let job = Job {
+            file,
+            rel,
+            content,
+            pieces,
+        };
+        if jobs.send(job).is_err() {
+            return;
+        }
+    }
+}
+
+/// Parses one file, sending its clauses and then how it ended; a file the index holds unchanged is
+/// only fingerprinted.
+fn parse(sources: &Sources, job: Job, stop: &AtomicBool) {
+    let Job {
+        file,
+        rel,
+        content,
+        pieces,
+    } = job;
+    let facts = sources.config.files.get(&rel);
+    let known = sources.known.get(&rel);
+    // Once the writer has stopped taking pieces, the rest of the file is parsed for nothing.
+    let mut taken = true;
+    let mut emit = |clause: crate::clause::Clause, _| {
+        if taken {
+            let (document, analysed) = sources.fields.document(&clause);
+            taken = pieces.send(Piece::Clause(document, analysed)).is_ok();
+        }
+    };
+    let outcome = match content {
+        Content::Document(bytes, _grant) => {
+            let print = Fingerprint::of(&bytes);
+            if known == Some(&print.hex()) {
+                Outcome::Unchanged(print)
+            } else {
+                match ingest::clauses_of_document(bytes, file, sources.root, facts, &mut emit) {
+                    Ok(()) => Outcome::Read(print, Vec::new()),
+                    Err(Skipped { path, reason }) => Outcome::Skipped(path, reason),
+                }
+            }
+        }
+        Content::Lines => {
+            match open_lines(file, known, stop) {
+                Ok(Lines::Unchanged(print)) => Outcome::Unchanged(print),
+                Ok(Lines::Changed(lines)) => {
+                    let mut lines = std::io::BufReader::with_capacity(1 << 20, lines);
+                    let problems = ingest::clauses_of_lines(&rel, &mut lines, facts, &mut emit);
+                    // The fingerprint of what was indexed: a file that failed half-way, or changed
+                    // since it was first fingerprinted, is found changed by the next run and read again.
+                    Outcome::Read(lines.into_inner().fingerprint(), problems)
+                }
+                Err(e) => Outcome::Skipped(file.to_path_buf(), e.to_string()),
+            }
+        }
+    };
+    let _ = pieces.send(Piece::End(outcome));
+}
+
+/// A JSON Lines file found unchanged, or ready to be streamed.
+enum Lines<'a> {
+    Unchanged(Fingerprint),
+    Changed(Fingerprinting<Stoppable<'a>>),
+}
+
+/// Opens a JSON Lines file to stream it. Clauses segmented elsewhere can come by the million: one the
+/// index holds (with the fingerprint `known`) is fingerprinted first, to be skipped unparsed.
+fn open_lines<'a>(
+    file: &Path,
+    known: Option<&String>,
+    stop: &'a AtomicBool,
+) -> std::io::Result<Lines<'a>> {
+    let mut f = fs::File::open(file)?;
+    if let Some(known) = known {
+        let print = Fingerprinting::new(&mut f).finish()?;
+        if *known == print.hex() {
+            return Ok(Lines::Unchanged(print));
+        }
+        f.rewind()?;
+    }
+    Ok(Lines::Changed(Fingerprinting::new(Stoppable {
+        file: f,
+        stop,
+    })))
+}
+
+/// A file that reads as ended once the run stops, so a thread streaming a large one ends soon.
+struct Stoppable<'a> {
+    file: fs::File,
+    stop: &'a AtomicBool,
+}
+
+impl Read for Stoppable<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Ok(0);
+        }
+        self.file.read(buf)
+    }
+}
+
+/// Tells every thread to stop when dropped.
+struct Stopping<'a>(&'a AtomicBool);
+
+impl Drop for Stopping<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Bytes of documents that may be held at once, shared by the threads.
+struct Budget {
+    limit: u64,
+    held: Mutex<u64>,
+    freed: Condvar,
+}
+
+/// A share of the [`Budget`], given back when dropped.
+struct Grant<'a> {
+    budget: &'a Budget,
+    bytes: u64,
+}
+
+impl Budget {
+    fn new(limit: u64) -> Budget {
+        Budget {
+            limit,
+            held: Mutex::new(0),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits until `bytes` more fit in the budget, and takes them; more than the whole budget waits
+    /// until nothing else is held. Only the reading thread takes, so shares are taken in file order,
+    /// and every share held belongs to a file the writer takes before the one waiting.
+    fn take(&self, bytes: u64) -> Grant<'_> {
+        let bytes = bytes.min(self.limit);
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        while *held + bytes > self.limit {
+            held = self.freed.wait(held).unwrap_or_else(|p| p.into_inner());
+        }
+        *held += bytes;
+        Grant {
+            budget: self,
+            bytes,
+        }
+    }
+}
+
+impl Drop for Grant<'_> {
+    fn drop(&mut self) {
+        let mut held = self.budget.held.lock().unwrap_or_else(|p| p.into_inner());
+        *held -= self.bytes;
+        self.budget.freed.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_larger_than_the_budget_waits_until_it_is_alone() {
+        let budget = Budget::new(10);
+        let small = budget.take(4);
+        let released = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let _large = budget.take(100);
+                assert!(
+                    released.load(Ordering::SeqCst),
+                    "taken while another was held"
+                );
+            });
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            released.store(true, Ordering::SeqCst);
+            drop(small);
+        });
+        assert_eq!(*budget.held.lock().unwrap(), 0);
+    }
+}
