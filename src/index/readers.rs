@@ -32,7 +32,7 @@ const MAX_PARSE_THREADS: usize = 4;
 const FILES_AHEAD: usize = 4;
 /// Clauses of one file parsed and not yet taken by the writer; a thread that gets this far ahead
 /// waits. A clause is at most 32 KB of text.
-const PIECES_AHEAD: usize = 64;
+const PIECES_AHEAD: usize = 16;
 /// The bytes of documents read and still being parsed, between all threads. A document is held whole
 /// while it is parsed, and parsing one takes several times its size: two 30 MB documents at once would
 /// double the peak a single one makes.
@@ -91,9 +91,18 @@ impl FileRead {
 pub fn read_in_order<E>(
     sources: &Sources,
     files: &[PathBuf],
+    take: impl FnMut(FileRead) -> Result<(), E>,
+) -> Result<(), E> {
+    read_on(parse_threads(), sources, files, take)
+}
+
+/// [`read_in_order`] on `threads` parsing threads.
+fn read_on<E>(
+    threads: usize,
+    sources: &Sources,
+    files: &[PathBuf],
     mut take: impl FnMut(FileRead) -> Result<(), E>,
 ) -> Result<(), E> {
-    let threads = parse_threads();
     let stop = AtomicBool::new(false);
     let budget = Budget::new(READ_AHEAD_BYTES);
     std::thread::scope(|scope| {
@@ -357,6 +366,148 @@ impl Drop for Grant<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tantivy::schema::Value;
+
+    /// What a file gave, as text: its clause ids, then how it ended.
+    type Given = (String, Vec<String>, String);
+
+    fn read(threads: usize, sources: &Sources, files: &[PathBuf]) -> Vec<Given> {
+        let mut given = Vec::new();
+        read_on(threads, sources, files, |file| {
+            let mut ids = Vec::new();
+            for piece in file.pieces() {
+                let end = match piece {
+                    Piece::Clause(document, _) => {
+                        let id = document
+                            .get_first(sources.fields.id)
+                            .and_then(|v| v.as_str());
+                        ids.push(id.unwrap().to_string());
+                        continue;
+                    }
+                    Piece::End(Outcome::Unchanged(_)) => "unchanged".to_string(),
+                    Piece::End(Outcome::Skipped(path, reason)) => {
+                        format!("skipped {}: {reason}", path.display())
+                    }
+                    Piece::End(Outcome::Read(_, problems)) => format!("read {problems:?}"),
+                };
+                given.push((file.rel.clone(), std::mem::take(&mut ids), end));
+            }
+            Ok::<_, ()>(())
+        })
+        .unwrap();
+        given
+    }
+
+    /// A corpus of the bundled documents four times over with a JSON Lines file, a binary file, a
+    /// broken PDF and a file that is gone; its files in a walk's order, and the index's fingerprints.
+    fn corpus_with_bad_files() -> (tempfile::TempDir, Vec<PathBuf>, Fingerprints) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let bundled = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let mut files = Vec::new();
+        for copy in 0..4 {
+            for entry in fs::read_dir(&bundled).unwrap() {
+                let entry = entry.unwrap();
+                let file = root.join(format!("{copy}-{}", entry.file_name().to_string_lossy()));
+                fs::copy(entry.path(), &file).unwrap();
+                files.push(file);
+            }
+        }
+        let mut write = |name: &str, bytes: &[u8]| {
+            fs::write(root.join(name), bytes).unwrap();
+            files.insert(files.len() / 2, root.join(name));
+        };
+        write(
+            "lines.jsonl",
+            "{\"text\":\"当社は第三者に提供しません。\"}\nnot json\n{\"text\":\"Cookies.\"}\n"
+                .as_bytes(),
+        );
+        write("binary.txt", b"\0\0\0\x01\x02");
+        write("broken.pdf", b"%PDF-1.4 not really");
+        files.insert(3, root.join("gone.txt"));
+        // One file the index holds as it is, one it holds otherwise.
+        let mut known = Fingerprints::new();
+        known.insert(
+            "2-heyimg.txt".into(),
+            Fingerprint::of(&fs::read(root.join("2-heyimg.txt")).unwrap()).hex(),
+        );
+        known.insert("lines.jsonl".into(), "0".into());
+        (dir, files, known)
+    }
+
+    #[test]
+    fn files_come_in_order_with_the_clauses_one_thread_makes() {
+        let (dir, files, known) = corpus_with_bad_files();
+        let root = dir.path();
+        let config = CorpusConfig::default();
+        let fields = super::super::schema().1;
+        let sources = Sources {
+            root,
+            config: &config,
+            known: &known,
+            fields: &fields,
+        };
+
+        // What reading the files one after the other makes, as before threads.
+        let expected: Vec<Given> = files
+            .iter()
+            .map(|file| {
+                let rel = corpus::relative(file, root);
+                let print = fs::read(file).map(|b| Fingerprint::of(&b).hex());
+                if known
+                    .get(&rel)
+                    .is_some_and(|k| print.is_ok_and(|p| p == *k))
+                {
+                    return (rel, Vec::new(), "unchanged".to_string());
+                }
+                let mut ids = Vec::new();
+                let end = match ingest::clauses_of_file(file, root, None, |c, _| ids.push(c.id)) {
+                    Ok(problems) => format!("read {problems:?}"),
+                    Err(Skipped { path, reason }) => {
+                        format!("skipped {}: {reason}", path.display())
+                    }
+                };
+                (rel, ids, end)
+            })
+            .collect();
+        assert_eq!(expected.len(), 24);
+        let skipped: Vec<&str> = expected
+            .iter()
+            .map(|g| g.2.as_str())
+            .filter(|e| e.starts_with("skipped"))
+            .collect();
+        assert_eq!(skipped.len(), 3, "{skipped:?}");
+        assert!(expected.iter().any(|g| g.2 == "unchanged"));
+        assert!(expected.iter().filter(|g| !g.1.is_empty()).count() >= 19);
+        for threads in [1, 2, 4] {
+            assert_eq!(
+                read(threads, &sources, &files),
+                expected,
+                "{threads} threads"
+            );
+        }
+    }
+
+    #[test]
+    fn a_writer_that_fails_stops_every_thread() {
+        let (dir, files, known) = corpus_with_bad_files();
+        let (config, fields) = (CorpusConfig::default(), super::super::schema().1);
+        let sources = Sources {
+            root: dir.path(),
+            config: &config,
+            known: &known,
+            fields: &fields,
+        };
+        let mut taken = 0;
+        // Failing on the third file, before its pieces are taken: the threads parsing the files
+        // after it wait on pieces nobody takes, until they are told to stop.
+        let outcome = read_on(2, &sources, &files, |_| {
+            taken += 1;
+            if taken == 3 { Err("disk full") } else { Ok(()) }
+        });
+        assert_eq!(outcome, Err("disk full"));
+        assert_eq!(taken, 3);
+    }
 
     #[test]
     fn a_document_larger_than_the_budget_waits_until_it_is_alone() {
