@@ -438,11 +438,6 @@ impl ClauseIndex {
         Ok(searcher)
     }
 
-    /// The tantivy document for one clause, and the bytes of text in it that our analysers will read.
-    pub fn document(&self, clause: &Clause) -> (TantivyDocument, usize) {
-        self.fields.document(clause)
-    }
-
     /// The stored clause of a document.
     pub fn clause(&self, doc: &TantivyDocument) -> Option<Clause> {
         let json = doc.get_first(self.fields.json)?.as_str()?;

@@ -5,7 +5,7 @@
 //! of threads.
 //!
 //! Memory stays bounded: at most [`FILES_AHEAD`] files per thread are read ahead of the writer, each
-//! with at most [`PIECES_AHEAD`] clauses waiting, and documents read and not yet parsed hold at most
+//! with at most [`BATCHES_AHEAD`] batches of clauses waiting, and documents read and not yet parsed hold at most
 //! [`READ_AHEAD_BYTES`] between them (a larger one waits until it is the only one).
 
 use std::fs;
@@ -20,7 +20,7 @@ use tantivy::TantivyDocument;
 use super::Fields;
 use super::fingerprint::{Fingerprint, Fingerprinting};
 use super::record::Fingerprints;
-use crate::clause::{CorpusConfig, is_jsonl};
+use crate::clause::{Clause, CorpusConfig, is_jsonl};
 use crate::corpus::{self, Skipped};
 use crate::ingest;
 
@@ -30,9 +30,15 @@ const MAX_PARSE_THREADS: usize = 4;
 /// Files read ahead of the writer, per parsing thread: enough that a thread done with a small file
 /// finds the next one waiting.
 const FILES_AHEAD: usize = 4;
-/// Clauses of one file parsed and not yet taken by the writer; a thread that gets this far ahead
-/// waits. A clause is at most 32 KB of text.
-const PIECES_AHEAD: usize = 16;
+/// Clauses go to the writer this many at once: a message per clause woke the writer per clause, and
+/// cost a tenth more time in system calls.
+const BATCH_CLAUSES: usize = 32;
+/// A batch holds at most about this much text, so that a batch of pieces of a long line (each up to
+/// 32 KB) stays small too.
+const BATCH_BYTES: usize = 256 << 10;
+/// Batches of one file parsed and not yet taken by the writer; a thread that gets this far ahead
+/// waits.
+const BATCHES_AHEAD: usize = 2;
 /// The bytes of documents read and still being parsed, between all threads. A document is held whole
 /// while it is parsed, and parsing one takes several times its size: two 30 MB documents at once would
 /// double the peak a single one makes.
@@ -52,8 +58,8 @@ pub struct Sources<'a> {
 
 /// What one file gives the writer, piece by piece.
 pub enum Piece {
-    /// A clause as a document, with the bytes of text in it that the analysers will read.
-    Clause(TantivyDocument, usize),
+    /// Clauses in order, as documents, each with the bytes of text in it that the analysers will read.
+    Clauses(Vec<(TantivyDocument, usize)>),
     /// How the file ended: always the last piece.
     End(Outcome),
 }
@@ -178,7 +184,7 @@ fn read_files<'f>(
             return;
         }
         let rel = corpus::relative(file, sources.root);
-        let (pieces, receiver) = mpsc::sync_channel(PIECES_AHEAD);
+        let (pieces, receiver) = mpsc::sync_channel(BATCHES_AHEAD);
         let announced = FileRead {
             file: file.clone(),
             rel: rel.clone(),
@@ -228,14 +234,14 @@ fn parse(sources: &Sources, job: Job, stop: &AtomicBool) {
     } = job;
     let facts = sources.config.files.get(&rel);
     let known = sources.known.get(&rel);
-    // Once the writer has stopped taking pieces, the rest of the file is parsed for nothing.
-    let mut taken = true;
-    let mut emit = |clause: crate::clause::Clause, _| {
-        if taken {
-            let (document, analysed) = sources.fields.document(&clause);
-            taken = pieces.send(Piece::Clause(document, analysed)).is_ok();
-        }
+    let mut batches = Batches {
+        fields: sources.fields,
+        pieces,
+        batch: Vec::new(),
+        bytes: 0,
+        taken: true,
     };
+    let mut emit = |clause, _| batches.add(&clause);
     let outcome = match content {
         Content::Document(bytes, _grant) => {
             let print = Fingerprint::of(&bytes);
@@ -262,7 +268,46 @@ fn parse(sources: &Sources, job: Job, stop: &AtomicBool) {
             }
         }
     };
-    let _ = pieces.send(Piece::End(outcome));
+    batches.end(outcome);
+}
+
+/// One file's clauses on their way to the writer, as documents, a batch at a time.
+struct Batches<'a> {
+    fields: &'a Fields,
+    pieces: SyncSender<Piece>,
+    batch: Vec<(TantivyDocument, usize)>,
+    /// Text in the batch.
+    bytes: usize,
+    /// Whether the writer still takes pieces: once it stops, the rest of the file is parsed for
+    /// nothing.
+    taken: bool,
+}
+
+impl Batches<'_> {
+    fn add(&mut self, clause: &Clause) {
+        if self.taken {
+            let (document, analysed) = self.fields.document(clause);
+            self.batch.push((document, analysed));
+            self.bytes += analysed;
+            if self.batch.len() >= BATCH_CLAUSES || self.bytes >= BATCH_BYTES {
+                self.send();
+            }
+        }
+    }
+
+    fn send(&mut self) {
+        self.bytes = 0;
+        let batch = std::mem::take(&mut self.batch);
+        if self.taken && !batch.is_empty() {
+            self.taken = self.pieces.send(Piece::Clauses(batch)).is_ok();
+        }
+    }
+
+    /// Sends the last clauses, then how the file ended.
+    fn end(mut self, outcome: Outcome) {
+        self.send();
+        let _ = self.pieces.send(Piece::End(outcome));
+    }
 }
 
 /// A JSON Lines file found unchanged, or ready to be streamed.
@@ -377,11 +422,13 @@ mod tests {
             let mut ids = Vec::new();
             for piece in file.pieces() {
                 let end = match piece {
-                    Piece::Clause(document, _) => {
-                        let id = document
-                            .get_first(sources.fields.id)
-                            .and_then(|v| v.as_str());
-                        ids.push(id.unwrap().to_string());
+                    Piece::Clauses(batch) => {
+                        for (document, _) in batch {
+                            let id = document
+                                .get_first(sources.fields.id)
+                                .and_then(|v| v.as_str());
+                            ids.push(id.unwrap().to_string());
+                        }
                         continue;
                     }
                     Piece::End(Outcome::Unchanged(_)) => "unchanged".to_string(),

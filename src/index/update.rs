@@ -275,16 +275,18 @@ fn fill(
         let mut replaced = !known.contains_key(&file.rel);
         for piece in file.pieces() {
             let outcome = match piece {
-                Piece::Clause(document, analysed) => {
+                Piece::Clauses(batch) => {
                     if !replaced {
                         writer.delete_term(Term::from_field_text(index.fields.doc, &file.rel));
                         replaced = true;
                     }
-                    writer
-                        .add_document(document)
-                        .map_err(|e| IndexError::written(index_path, &e))?;
-                    backlog.given(analysed);
-                    report.clauses += 1;
+                    for (document, analysed) in batch {
+                        writer
+                            .add_document(document)
+                            .map_err(|e| IndexError::written(index_path, &e))?;
+                        backlog.given(analysed);
+                        report.clauses += 1;
+                    }
                     continue;
                 }
                 Piece::End(outcome) => outcome,
