@@ -24,9 +24,10 @@ use crate::clause::{Clause, CorpusConfig, is_jsonl};
 use crate::corpus::{self, Skipped};
 use crate::ingest;
 
-/// The most threads parsing files, whatever the machine: with tantivy's two indexing threads, four
-/// keep up with them.
-const MAX_PARSE_THREADS: usize = 4;
+/// The most threads parsing files, whatever the machine. One parses about 15,000 clauses a second and
+/// tantivy's two indexing threads take about 40,000 (bench/RESULTS.md at 10,000 documents), so three
+/// keep them busy; each adds about 25 MB to the peak memory (measured at 1,000 documents).
+const MAX_PARSE_THREADS: usize = 3;
 /// Files read ahead of the writer, per parsing thread: enough that a thread done with a small file
 /// finds the next one waiting.
 const FILES_AHEAD: usize = 4;
