@@ -313,7 +313,8 @@ fn fill(
             }
             return Ok(());
         }
-        // The pieces ended without an end: a parsing thread failed, which the caller is told of.
+        // The pieces ended without an end: a parsing thread panicked, and its panic is raised again
+        // once the threads are joined.
         Err(IndexError::Corpus(format!(
             "{}: reading it stopped half-way",
             file.file.display()
