@@ -5,8 +5,8 @@
 //! of threads.
 //!
 //! Memory stays bounded: at most [`FILES_AHEAD`] files per thread are read ahead of the writer, each
-//! with at most [`BATCHES_AHEAD`] batches of clauses waiting, and documents read and not yet parsed hold at most
-//! [`READ_AHEAD_BYTES`] between them (a larger one waits until it is the only one).
+//! with at most [`BATCHES_AHEAD`] batches of clauses waiting, and documents read and not yet parsed
+//! hold at most [`READ_AHEAD_BYTES`] between them (a larger one waits until it is the only one).
 
 use std::fs;
 use std::io::{Read, Seek};
@@ -123,8 +123,12 @@ fn read_on<E>(
         for _ in 0..threads {
             let next_job = Arc::clone(&next_job);
             scope.spawn(move || {
-                // The lock is held only to take a job, never while parsing it.
-                while let Ok(job) = next_job.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                loop {
+                    // A statement of its own, so that the lock is held only to take a job: in a
+                    // `while let` the guard would live on while the job is parsed, and the threads
+                    // would parse one at a time.
+                    let job = next_job.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok(job) = job else { break };
                     parse(sources, job, stop);
                 }
             });
