@@ -9,6 +9,7 @@ mod backlog;
 mod fingerprint;
 pub mod folder;
 mod lock;
+mod readers;
 mod record;
 mod schema;
 mod update;
@@ -434,11 +435,6 @@ impl ClauseIndex {
             }
         }
         Ok(searcher)
-    }
-
-    /// The tantivy document for one clause, and the bytes of text in it that our analysers will read.
-    pub fn document(&self, clause: &Clause) -> (TantivyDocument, usize) {
-        self.fields.document(clause)
     }
 
     /// The stored clause of a document.

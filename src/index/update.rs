@@ -2,7 +2,6 @@
 //! files it holds.
 
 use std::fs;
-use std::io::Seek;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -10,13 +9,13 @@ use serde::Serialize;
 use tantivy::{IndexWriter, Term};
 
 use super::backlog::Backlog;
-use super::fingerprint::{Fingerprint, Fingerprinting};
+use super::fingerprint::Fingerprint;
+use super::readers::{self, Outcome, Piece, Sources};
 use super::record::{self, CommitRecord, Fingerprints};
 use super::{ClauseIndex, FolderState, IndexError, WriteLock, folder};
 use crate::analysis;
-use crate::clause::{Clause, CorpusConfig, RULES_VERSION, is_jsonl};
-use crate::corpus::{self, Skipped, WalkOptions};
-use crate::ingest;
+use crate::clause::{CorpusConfig, RULES_VERSION};
+use crate::corpus::{self, WalkOptions};
 
 /// The indexing threads' memory for segments being built, shared by both. Segments twice as large as
 /// with 64 MB mean fewer merges: 10,000 and 50,000 documents index in a tenth less time, for 10 MB more
@@ -263,96 +262,64 @@ fn fill(
         .extend(walk_skipped.into_iter().map(|s| (s.path, s.reason)));
     let mut seen = Fingerprints::new();
     let mut backlog = Backlog::new();
-    for file in &files {
-        let rel = corpus::relative(file, corpus_root);
-        // Clauses segmented elsewhere can come by the million: they are streamed a line at a time, and
-        // fingerprinted on the way; one the index knows is fingerprinted first too, to skip it unparsed.
-        let read = if is_jsonl(&rel) {
-            fs::File::open(file).and_then(|mut f| {
-                let print = match known.contains_key(&rel) {
-                    true => Some(Fingerprinting::new(&mut f).finish()?),
-                    false => None,
-                };
-                f.rewind()?;
-                Ok(Some(Content::Lines(f, print)))
-            })
-        } else {
-            ingest::read_document(file).map(|bytes| {
-                bytes.map(|bytes| {
-                    let print = Fingerprint::of(&bytes);
-                    Content::Document(bytes, print)
-                })
-            })
-        };
-        let content = match read {
-            Ok(Some(content)) => content,
-            Ok(None) => {
-                report.skipped.push((file.clone(), ingest::too_large()));
-                continue;
-            }
-            Err(e) => {
-                report.skipped.push((file.clone(), e.to_string()));
-                continue;
-            }
-        };
-        let print_first = match &content {
-            Content::Lines(_, print) => print.as_ref(),
-            Content::Document(_, print) => Some(print),
-        };
-        if let Some(print) = print_first
-            && known.get(&rel) == Some(&print.hex())
-        {
-            seen.insert(rel, print.hex());
-            report.unchanged += 1;
-            continue;
-        }
-        // Only a file indexed before has clauses to replace. Deleting for every file of a rebuild
-        // queued a delete per file, each tried against every new segment.
-        if known.contains_key(&rel) {
-            writer.delete_term(Term::from_field_text(index.fields.doc, &rel));
-        }
-        let mut failure = None;
-        let mut add = |clause: Clause, _| {
-            if failure.is_none() {
-                let (document, analysed) = index.document(&clause);
-                failure = writer
-                    .add_document(document)
-                    .err()
-                    .map(|e| IndexError::written(index_path, &e));
-                backlog.given(analysed);
-                report.clauses += 1;
-            }
-        };
-        let facts = config.files.get(&rel);
-        let (problems, print) = match content {
-            Content::Lines(f, _) => {
-                let mut lines = std::io::BufReader::with_capacity(1 << 20, Fingerprinting::new(f));
-                let problems = ingest::clauses_of_lines(&rel, &mut lines, facts, &mut add);
-                // The fingerprint of what was indexed: a file that failed half-way, or changed since it
-                // was first fingerprinted, is found changed by the next run and read again.
-                (problems, lines.into_inner().fingerprint())
-            }
-            Content::Document(bytes, print) => {
-                match ingest::clauses_of_document(bytes, file, corpus_root, facts, &mut add) {
-                    Ok(()) => (Vec::new(), print),
-                    Err(Skipped { path, reason }) => {
-                        report.skipped.push((path, reason));
-                        continue;
+    let sources = Sources {
+        root: corpus_root,
+        config,
+        known,
+        fields: &index.fields,
+    };
+    readers::read_in_order(&sources, &files, |file| {
+        // Only a file indexed before has clauses to replace, and they go before its new ones.
+        // Deleting for every file of a rebuild queued a delete per file, each tried against every
+        // new segment.
+        let mut replaced = !known.contains_key(&file.rel);
+        for piece in file.pieces() {
+            let outcome = match piece {
+                Piece::Clauses(batch) => {
+                    if !replaced {
+                        writer.delete_term(Term::from_field_text(index.fields.doc, &file.rel));
+                        replaced = true;
                     }
+                    for (document, analysed) in batch {
+                        writer
+                            .add_document(document)
+                            .map_err(|e| IndexError::written(index_path, &e))?;
+                        backlog.given(analysed);
+                        report.clauses += 1;
+                    }
+                    continue;
+                }
+                Piece::End(outcome) => outcome,
+            };
+            match outcome {
+                Outcome::Unchanged(print) => {
+                    seen.insert(file.rel.clone(), print.hex());
+                    report.unchanged += 1;
+                }
+                // A file indexed before and unreadable now is not seen: its clauses go below.
+                Outcome::Skipped(path, reason) => report.skipped.push((path, reason)),
+                Outcome::Read(print, problems) => {
+                    if !replaced {
+                        writer.delete_term(Term::from_field_text(index.fields.doc, &file.rel));
+                    }
+                    seen.insert(file.rel.clone(), print.hex());
+                    report.bytes += print.len;
+                    report
+                        .bad_lines
+                        .extend(problems.into_iter().map(|p| format!("{}: {p}", file.rel)));
+                    report.indexed.push(file.rel.clone());
+                    progress(report);
                 }
             }
-        };
-        if let Some(e) = failure {
-            return Err(e);
+            return Ok(());
         }
-        seen.insert(rel.clone(), print.hex());
-        report.bytes += print.len;
-        report
-            .bad_lines
-            .extend(problems.into_iter().map(|p| format!("{rel}: {p}")));
-        report.indexed.push(rel);
-        progress(report);
-    }
+        // The pieces ended without an end: a parsing thread panicked, and its panic is raised again
+        // once the threads are joined.
+        Err(IndexError::Corpus(format!(
+            "{}: reading it stopped half-way",
+            file.file.display()
+        )))
+    })?;
     for gone in known.keys().filter(|d| !seen.contains_key(*d)) {
         writer.delete_term(Term::from_field_text(index.fields.doc, gone));
         report.removed.push(gone.clone());
@@ -379,12 +346,4 @@ fn crash_point(point: &str) {
     if std::env::var_os("JOUBUN_TEST_CRASH_AFTER").is_some_and(|p| p == point) {
         std::process::abort();
     }
-}
-
-/// A file's content as read for indexing, with its fingerprint where already known.
-enum Content {
-    /// A JSON Lines file, still to be streamed; fingerprinted first only if it may be unchanged.
-    Lines(fs::File, Option<Fingerprint>),
-    /// A document, read whole.
-    Document(Vec<u8>, Fingerprint),
 }

@@ -331,6 +331,83 @@ fn incremental_indexing_touches_only_what_changed() {
 }
 
 #[test]
+fn parsing_on_more_threads_indexes_the_same_clauses_and_reports_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("corpus");
+    for copy in ["a", "b", "c"] {
+        std::fs::create_dir_all(c.join(copy)).unwrap();
+        for entry in std::fs::read_dir(corpus()).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), c.join(copy).join(entry.file_name())).unwrap();
+        }
+    }
+    std::fs::write(c.join("b/binary.txt"), b"\0\0\0\x01\x02").unwrap();
+    std::fs::write(
+        c.join("b/clauses.jsonl"),
+        "{\"text\":\"当社は第三者に提供しません。\"}\nnot json\n",
+    )
+    .unwrap();
+    let index_on = |threads: &str, extra: &[&str]| {
+        let index = dir.path().join(format!("index-{threads}"));
+        let out = joubun()
+            .env("JOUBUN_PARSE_THREADS", threads)
+            .arg("index")
+            .arg(&c)
+            .args(extra)
+            .arg("--index")
+            .arg(&index)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        // What was read and skipped, without the time and memory it took.
+        let report: Vec<String> = stderr
+            .lines()
+            .map(|l| l.split(" in ").next().unwrap().to_string())
+            .collect();
+        (out.status.code(), report, index)
+    };
+    let (status, one, one_index) = index_on("1", &[]);
+    assert_eq!(status, Some(0), "{one:?}");
+    assert!(
+        one.iter()
+            .any(|l| l.contains("skipped") && l.contains("binary.txt: binary file")),
+        "{one:?}"
+    );
+    assert!(
+        one.iter().any(|l| l.contains("clauses.jsonl: line 2:")),
+        "{one:?}"
+    );
+    assert!(
+        one.iter().any(|l| l.contains("indexed 16 files")),
+        "{one:?}"
+    );
+    let (status, four, four_index) = index_on("4", &[]);
+    assert_eq!((status, &four), (Some(0), &one));
+    // tantivy's two indexing threads share out the clauses between segments as they come, so an
+    // export's order differs from run to run whatever the parsing: the lines are compared sorted.
+    let export = |index: &Path| {
+        let out = succeed(
+            joubun()
+                .args(["export", "--format", "jsonl", "--index"])
+                .arg(index),
+        );
+        let mut lines: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        lines.sort();
+        lines
+    };
+    let exported = export(&one_index);
+    assert!(exported.len() > 100, "{} clauses", exported.len());
+    assert_eq!(export(&four_index), exported);
+    // --strict still fails the run over the skipped file.
+    let (status, strict, _) = index_on("4", &["--strict"]);
+    assert_eq!(status, Some(2), "{strict:?}");
+}
+
+#[test]
 fn an_index_made_under_other_clause_rules_reads_every_file_again() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = numbered_policies(dir.path(), 3, |i| {
