@@ -89,8 +89,10 @@ def pool(args):
         if arg in ("--top", "--lexical"):
             if not args or not args[0].isdigit():
                 sys.exit(f"relevance: {arg} takes a number")
-            value = int(args.pop(0))
-            top, depth = (value, depth) if arg == "--top" else (top, value)
+            if arg == "--top":
+                top = int(args.pop(0))
+            else:
+                depth = int(args.pop(0))
         else:
             sources.append((arg, top))
     if not sources:
