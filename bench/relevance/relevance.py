@@ -28,10 +28,17 @@ KEY = re.compile(r"[0-9a-f]{12}")
 
 
 def queries():
+    for qid, text, _ in queries_with_wordings():
+        yield qid, text
+
+
+def queries_with_wordings():
+    """Each query with the other wordings of it that the lexical baseline also looks for."""
     for line in open(os.path.join(HERE, "queries.tsv"), encoding="utf-8"):
         if line.strip() and not line.startswith("#"):
-            qid, text = line.rstrip("\n").split("\t")
-            yield qid, text
+            qid, text, *rest = line.rstrip("\n").split("\t")
+            wordings = [w.strip() for w in rest[0].split(",")] if rest and rest[0].strip() else []
+            yield qid, text, wordings
 
 
 def normalise(text):
@@ -75,11 +82,17 @@ def parse(binary):
     return [json.loads(line) for line in out.stdout.splitlines()]
 
 
-def lexical(clauses, query, limit):
-    """A baseline that is not joubun's search: clauses holding every query word as a substring."""
-    words = [normalise(word).casefold() for word in query.split()]
-    found = [c for c in clauses if all(w in normalise(clause_text(c)).casefold() for w in words)]
-    return found[:limit], len(found)
+def lexical(clauses, wordings, limit):
+    """A baseline that is not joubun's search: clauses holding every word of the query or of one of its
+    other wordings (queries.tsv, written from the query's meaning) as a substring. When more match than
+    `limit`, an evenly spaced sample in document order, so that every part of the corpus is pooled."""
+    def holds(clause, wording):
+        text = normalise(clause_text(clause)).casefold()
+        return all(normalise(w).casefold() in text for w in wording.split())
+    found = [c for c in clauses if any(holds(c, w) for w in wordings)]
+    if len(found) <= limit:
+        return found, len(found)
+    return [found[i * len(found) // limit] for i in range(limit)], len(found)
 
 
 def pool(args):
@@ -103,7 +116,7 @@ def pool(args):
     for clause in clauses:
         newest_ids.setdefault(key(clause), clause["id"])
     print("query_id\tquery\tkey\tclause_id\ttext")
-    for qid, query in queries():
+    for qid, query, wordings in queries_with_wordings():
         pooled, counts = {}, []
         # Oldest first, so a clause keeps the id and text of the newest binary that returned it.
         for binary, limit in sources:
@@ -113,7 +126,7 @@ def pool(args):
                 pooled[key(hit)] = hit
                 if binary == newest and key(hit) not in newest_ids:
                     print(f"relevance: {hit['id']} as searched differs from its parse", file=sys.stderr)
-        baseline, matches = lexical(clauses, query, depth)
+        baseline, matches = lexical(clauses, [query] + wordings, depth)
         for clause in baseline:
             pooled[key(clause)] = clause
         print(f"relevance: {qid} {query}: {' + '.join(counts)} hits, lexical {len(baseline)} of {matches}, "
