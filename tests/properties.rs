@@ -255,7 +255,13 @@ fn places(
     }
     if ja {
         spans.extend(text.match_indices(word).map(|(at, w)| (at, at + w.len())));
-        if let [reading] = Analyzer::JaReading.analyze(word, false).as_slice() {
+        // A word's reading, without the second, marked term of a spelling in kana.
+        let reading: Vec<_> = Analyzer::JaReading
+            .analyze(word, false)
+            .into_iter()
+            .filter(|t| !t.text.starts_with(joubun::analysis::KANA_SPELLING))
+            .collect();
+        if let [reading] = reading.as_slice() {
             let readings = Analyzer::JaReading.analyze(text, false);
             spans.extend(
                 readings

@@ -301,18 +301,8 @@ impl Search {
         } = collect::in_parallel(&searcher, self.query.as_ref(), &collector)?;
         self.rank(index, &searcher, &mut top)?;
         let mut hits = Vec::new();
-        for (score, address) in top.into_iter().skip(offset).take(limit) {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(clause) = index.clause(&doc) {
-                let highlights = self.highlights(&clause);
-                hits.push(Hit {
-                    clause,
-                    score,
-                    highlights,
-                    partial: false,
-                });
-            }
-        }
+        let page = top.into_iter().skip(offset).take(limit);
+        self.read_hits(index, &searcher, page, false, &mut hits)?;
         // Fewer clauses hold every word than the page has room for: the clauses holding some of them
         // follow, as a search engine ranks a query's words, marked and not counted.
         let mut partial = 0;
@@ -330,18 +320,8 @@ impl Search {
             )?;
             partial = count;
             self.rank(index, &searcher, &mut top)?;
-            for (score, address) in top.into_iter().skip(skip).take(limit - hits.len()) {
-                let doc: TantivyDocument = searcher.doc(address)?;
-                if let Some(clause) = index.clause(&doc) {
-                    let highlights = self.highlights(&clause);
-                    hits.push(Hit {
-                        clause,
-                        score,
-                        highlights,
-                        partial: true,
-                    });
-                }
-            }
+            let page = top.into_iter().skip(skip).take(limit - hits.len());
+            self.read_hits(index, &searcher, page, true, &mut hits)?;
         }
         // Index order is document order only within a segment: a page of a listing reads in the
         // order its documents state it.
@@ -356,6 +336,30 @@ impl Search {
             hits,
             facets,
         })
+    }
+
+    /// Reads the clauses of `page` from the store into `hits`, highlighted.
+    fn read_hits(
+        &self,
+        index: &ClauseIndex,
+        searcher: &tantivy::Searcher,
+        page: impl Iterator<Item = (f32, tantivy::DocAddress)>,
+        partial: bool,
+        hits: &mut Vec<Hit>,
+    ) -> Result<(), QueryError> {
+        for (score, address) in page {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            if let Some(clause) = index.clause(&doc) {
+                let highlights = self.highlights(&clause);
+                hits.push(Hit {
+                    clause,
+                    score,
+                    highlights,
+                    partial,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// The clause with this id, if any.
