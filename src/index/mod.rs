@@ -142,12 +142,14 @@ impl IndexError {
         };
         match system {
             Some(io) if disk_full(io) => IndexError::DiskFull(path.to_path_buf()),
-            // A short or garbled file reads as an unexpected end or invalid data: damage, not the system.
+            // A short or garbled file reads as an unexpected end, invalid data, or an error tantivy
+            // made itself without the system (an sstable of an "unsupported version"): damage.
             Some(io)
-                if !matches!(
-                    io.kind(),
-                    std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
-                ) =>
+                if io.raw_os_error().is_some()
+                    && !matches!(
+                        io.kind(),
+                        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData
+                    ) =>
             {
                 IndexError::io(path, io)
             }
