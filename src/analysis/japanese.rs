@@ -62,15 +62,6 @@ impl JapanesePipeline {
             } else {
                 Separated::default()
             };
-            let kana: Vec<usize> = if self.kana_spellings {
-                tokens
-                    .iter()
-                    .filter(|t| t.surface.chars().any(is_kana))
-                    .map(|t| t.position)
-                    .collect()
-            } else {
-                Vec::new()
-            };
             for filter in &self.filters {
                 // The filters only fail on a malformed dictionary entry; such a text keeps what it has.
                 if filter.apply(tokens).is_err() {
@@ -85,10 +76,12 @@ impl JapanesePipeline {
                     out.push(separator.term(), normalized.to_original(range.clone()), *at);
                 }
                 push_term(out, token, position, normalized, detailed);
-                if kana.binary_search(&token.position).is_ok() {
-                    let marked = format!("{KANA_SPELLING}{}", token.surface);
+                // The filters replace the surface by its reading; the span still holds the spelling.
+                let spelling = &normalized.text[token.byte_start..token.byte_end];
+                if self.kana_spellings && spelling.chars().any(is_kana) {
                     let range = normalized.to_original(token.byte_start..token.byte_end);
-                    out.push(&marked, range, position);
+                    let marked = out.push(KANA_SPELLING, range, position);
+                    marked.text.push_str(&token.surface);
                 }
             }
             for (at, separator, range) in marks {
