@@ -184,20 +184,11 @@ impl Search {
                 let ast = parse(&split.rest)?;
                 // Beside a proximity chain, a lone stop word asks for nothing either.
                 if split.chains.is_empty() || !is_stop_word(&ast) {
-                    clauses.push((Occur::Must, builder.ast(&ast)?));
-                }
-                if split.chains.is_empty() {
-                    // Built again on scratch, so that the words are highlighted and explained once.
-                    let (mut patterns, mut nearness, mut explain, mut types) = Default::default();
-                    some_words = Builder {
-                        fields,
-                        patterns: &mut patterns,
-                        nearness: &mut nearness,
-                        explain: &mut explain,
-                        resolve: &resolve,
-                        types: &mut types,
+                    let (all, some) = builder.top(&ast)?;
+                    clauses.push((Occur::Must, all));
+                    if split.chains.is_empty() {
+                        some_words = some;
                     }
-                    .some_of(&ast)?;
                 }
             }
             for chain in &split.chains {
@@ -654,6 +645,22 @@ fn is_stop_word(ast: &UserInputAst) -> bool {
             && STOP_WORDS.contains(&l.phrase.to_lowercase().as_str()))
 }
 
+/// A part of a clause: how it occurs, its query, and whether it is a word (not `field:value`).
+type Part = (Occur, Box<dyn Query>, bool);
+
+/// A query, and for several words ANDed the clauses holding some of them.
+type AllAndSome = (Box<dyn Query>, Option<Box<dyn Query>>);
+
+/// The clauses as one boolean query; exclusions alone mean "everything but".
+fn all_of(clauses: Vec<Part>) -> Box<dyn Query> {
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+        clauses.into_iter().map(|(o, q, _)| (o, q)).collect();
+    if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
 fn is_operator(word: &str) -> bool {
     matches!(word, "AND" | "OR")
 }
@@ -672,63 +679,68 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// For several words ANDed (`同意 第三者`, `delete account -Google`): clauses holding at least one
-    /// of the words, the query's exclusions and `field:value` filters kept; none for any other query.
-    fn some_of(&mut self, ast: &UserInputAst) -> Result<Option<Box<dyn Query>>, QueryError> {
+    /// The query for `ast`; for several words ANDed (`同意 第三者`, `delete account -Google`) also
+    /// the clauses holding at least one of the words, with the query's exclusions and `field:value`
+    /// filters kept, made of the very same word queries.
+    fn top(&mut self, ast: &UserInputAst) -> Result<AllAndSome, QueryError> {
         let UserInputAst::Clause(parts) = ast else {
-            return Ok(None);
+            return Ok((self.ast(ast)?, None));
         };
-        if parts.iter().any(|(o, _)| *o == Some(UserOccur::Should)) {
-            return Ok(None);
-        }
-        let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut kept: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for (occur, part) in parts.iter().filter(|(_, p)| !is_stop_word(p)) {
-            let filter = matches!(part, UserInputAst::Leaf(leaf)
-                if matches!(leaf.as_ref(), UserInputLeaf::Literal(l) if l.field_name.is_some()));
-            match occur {
-                Some(UserOccur::MustNot) => kept.push((Occur::MustNot, self.ast(part)?)),
-                _ if filter => kept.push((Occur::Must, self.ast(part)?)),
-                _ => words.push((Occur::Should, self.ast(part)?)),
+        let clauses = self.clause(parts)?;
+        let words = clauses
+            .iter()
+            .filter(|(o, _, word)| *word && *o == Occur::Must);
+        let some = match words.count() >= 2 && clauses.iter().all(|(o, ..)| *o != Occur::Should) {
+            false => None,
+            true => {
+                let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                let mut kept: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for (occur, query, word) in &clauses {
+                    match (occur, word) {
+                        (Occur::Must, true) => any.push((Occur::Should, query.box_clone())),
+                        _ => kept.push((*occur, query.box_clone())),
+                    }
+                }
+                kept.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+                Some(Box::new(BooleanQuery::new(kept)) as Box<dyn Query>)
             }
+        };
+        Ok((all_of(clauses), some))
+    }
+
+    /// The parts of a clause, each with how it occurs and whether it is a word (not `field:value`);
+    /// English stop words outside quotes ask for nothing, unless they are all there is.
+    fn clause(
+        &mut self,
+        parts: &[(Option<UserOccur>, UserInputAst)],
+    ) -> Result<Vec<Part>, QueryError> {
+        let any_should = parts.iter().any(|(o, _)| *o == Some(UserOccur::Should));
+        let kept: Vec<_> = parts.iter().filter(|(_, p)| !is_stop_word(p)).collect();
+        let parts = if kept.is_empty() {
+            parts.iter().collect()
+        } else {
+            kept
+        };
+        let mut clauses = Vec::new();
+        for (occur, part) in parts {
+            let occur = match occur {
+                Some(UserOccur::Must) => Occur::Must,
+                Some(UserOccur::MustNot) => Occur::MustNot,
+                Some(UserOccur::Should) => Occur::Should,
+                // Words are ANDed, unless the clause is an OR.
+                None if any_should => Occur::Should,
+                None => Occur::Must,
+            };
+            let word = !matches!(part, UserInputAst::Leaf(leaf)
+                if matches!(leaf.as_ref(), UserInputLeaf::Literal(l) if l.field_name.is_some()));
+            clauses.push((occur, self.ast(part)?, word));
         }
-        if words.len() < 2 {
-            return Ok(None);
-        }
-        kept.push((Occur::Must, Box::new(BooleanQuery::new(words))));
-        Ok(Some(Box::new(BooleanQuery::new(kept))))
+        Ok(clauses)
     }
 
     fn ast(&mut self, ast: &UserInputAst) -> Result<Box<dyn Query>, QueryError> {
         Ok(match ast {
-            UserInputAst::Clause(parts) => {
-                let mut clauses = Vec::new();
-                let any_should = parts.iter().any(|(o, _)| *o == Some(UserOccur::Should));
-                // English stop words outside quotes ask for nothing, unless they are all there is.
-                let kept: Vec<_> = parts.iter().filter(|(_, p)| !is_stop_word(p)).collect();
-                let parts = if kept.is_empty() {
-                    parts.iter().collect()
-                } else {
-                    kept
-                };
-                for (occur, part) in parts {
-                    let occur = match occur {
-                        Some(UserOccur::Must) => Occur::Must,
-                        Some(UserOccur::MustNot) => Occur::MustNot,
-                        Some(UserOccur::Should) => Occur::Should,
-                        // Words are ANDed, unless the clause is an OR.
-                        None if any_should => Occur::Should,
-                        None => Occur::Must,
-                    };
-                    let query = self.ast(part)?;
-                    clauses.push((occur, query));
-                }
-                // A query of exclusions only means "everything but".
-                if clauses.iter().all(|(o, _)| *o == Occur::MustNot) {
-                    clauses.push((Occur::Must, Box::new(AllQuery)));
-                }
-                Box::new(BooleanQuery::new(clauses))
-            }
+            UserInputAst::Clause(parts) => all_of(self.clause(parts)?),
             UserInputAst::Boost(inner, boost) => {
                 Box::new(BoostQuery::new(self.ast(inner)?, boost.into_inner() as f32))
             }
