@@ -142,6 +142,19 @@ fn offsets_slice_the_original_back_to_each_surface() {
                         None => term.reading.is_some() || normalized.starts_with(&term.text),
                     }
                 }
+                // A pair spans from its first word to its second, which the span's own words are.
+                Analyzer::JaPairs => {
+                    let words: Vec<String> = (Analyzer::Ja.analyze(surface, false).into_iter())
+                        .map(|t| t.text)
+                        .filter(|t| {
+                            joubun::analysis::Separator::of(t.chars().next().unwrap()).is_none()
+                        })
+                        .collect();
+                    let pair = |first: &String, last: &String| {
+                        joubun::analysis::compound::pair(first, last) == term.text
+                    };
+                    words.len() >= 2 && pair(&words[0], &words[words.len() - 1])
+                }
                 Analyzer::CjkBigram => normalized == term.text,
                 Analyzer::En => term.base_form.as_deref() == Some(normalized.as_str()),
             };

@@ -35,6 +35,39 @@ fn hostile_text(max: usize) -> impl Strategy<Value = String> {
     prop::collection::vec(hostile_char(), 0..max).prop_map(|chars| chars.into_iter().collect())
 }
 
+/// Japanese text made of words, particles, parentheses and breaks: what decides whether two words join.
+fn clause_text(max: usize) -> impl Strategy<Value = String> {
+    let pieces = vec![
+        "第三者",
+        "に",
+        "への",
+        "提供",
+        "個人",
+        "情報",
+        "を",
+        "（",
+        "）",
+        "(",
+        ")",
+        "、",
+        "。",
+        "当社",
+        "の",
+        "含む",
+        "および",
+        "する",
+        "利用",
+        "目的",
+        "「",
+        "」",
+        "ため",
+        "必要",
+        "な",
+        " ",
+    ];
+    prop::collection::vec(prop::sample::select(pieces), 0..max).prop_map(|p| p.concat())
+}
+
 /// A small index of the bundled corpus, built once for all cases.
 fn bundled() -> &'static ClauseIndex {
     static INDEX: OnceLock<(tempfile::TempDir, ClauseIndex)> = OnceLock::new();
@@ -51,6 +84,26 @@ fn bundled() -> &'static ClauseIndex {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `ja_pairs` indexes exactly the two words the query's rule joins, so that a two-part compound
+    /// looked up as one term finds what checking positions found.
+    #[test]
+    fn the_indexed_pairs_are_the_joined_words(text in clause_text(40)) {
+        use joubun::analysis::compound::{Separators, pair};
+        let terms = Analyzer::Ja.analyze(&text, false);
+        let separators = Separators::of(&terms);
+        let words: Vec<_> = terms.iter().filter(|t| t.text.chars().any(|c| c.is_alphanumeric())).collect();
+        let mut joined = Vec::new();
+        for (i, first) in words.iter().enumerate() {
+            for second in &words[i + 1..] {
+                if separators.join(first.position as u32, second.position as u32) {
+                    joined.push(pair(&first.text, &second.text));
+                }
+            }
+        }
+        let indexed: Vec<String> = Analyzer::JaPairs.analyze(&text, false).into_iter().map(|t| t.text).collect();
+        prop_assert_eq!(indexed, joined, "{}", text);
+    }
 
     #[test]
     fn analysers_keep_offsets_on_char_boundaries(text in hostile_text(120)) {

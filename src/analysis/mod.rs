@@ -4,6 +4,7 @@
 //! every term it produces carries byte offsets into the *original* text, so highlights are exact.
 
 mod bigram;
+pub mod compound;
 pub mod dictionary;
 mod english;
 mod japanese;
@@ -21,7 +22,7 @@ pub use japanese::{is_kana, segment};
 pub use tantivy_adapter::{analysed_bytes, register};
 
 /// Bumped whenever any analyser's output changes, so indexes built by an older analyser are refused.
-pub const ANALYSIS_VERSION: u32 = 2;
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// The analysers, each registered with tantivy under its `name()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -32,6 +33,9 @@ pub enum Analyzer {
     /// The katakana reading of each Japanese content word; a word spelt with kana also marked so.
     #[value(name = "ja_reading")]
     JaReading,
+    /// Every two Japanese words that join into a compound (第三者に提供: 第三者 and 提供), as one term.
+    #[value(name = "ja_pairs")]
+    JaPairs,
     /// Overlapping bigrams of Japanese text, for substrings of compounds.
     #[value(name = "cjk_bigram")]
     CjkBigram,
@@ -41,9 +45,10 @@ pub enum Analyzer {
 
 impl Analyzer {
     /// Every analyser, in registration order.
-    pub const ALL: [Analyzer; 4] = [
+    pub const ALL: [Analyzer; 5] = [
         Analyzer::Ja,
         Analyzer::JaReading,
+        Analyzer::JaPairs,
         Analyzer::CjkBigram,
         Analyzer::En,
     ];
@@ -53,6 +58,7 @@ impl Analyzer {
         match self {
             Analyzer::Ja => "ja",
             Analyzer::JaReading => "ja_reading",
+            Analyzer::JaPairs => "ja_pairs",
             Analyzer::CjkBigram => "cjk_bigram",
             Analyzer::En => "en",
         }
@@ -76,6 +82,16 @@ impl Analyzer {
             Analyzer::JaReading => JA_READING
                 .get_or_init(JapanesePipeline::reading)
                 .run(text, detailed, out),
+            Analyzer::JaPairs => {
+                thread_local! {
+                    static WORDS: std::cell::RefCell<Terms> = std::cell::RefCell::default();
+                }
+                WORDS.with_borrow_mut(|words| {
+                    words.clear();
+                    Analyzer::Ja.analyze_into(text, false, words);
+                    compound::pairs_into(words, out);
+                });
+            }
             Analyzer::CjkBigram => bigram::run(text, out),
             Analyzer::En => english::run(text, detailed, out),
         }

@@ -14,7 +14,7 @@ use crate::facet::Facet;
 
 /// Bumped whenever the fields below, or what an index records beside them, change; an index of
 /// another version is refused.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The fields of a clause document.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +27,8 @@ pub struct Fields {
     pub json: Field,
     /// Text through `ja`, with positions.
     pub text_ja: Field,
+    /// Text through `ja_pairs`, without positions: a compound of two words is one term there.
+    pub text_pairs: Field,
     /// Text through `ja_reading`, without positions.
     pub text_reading: Field,
     /// Text through `cjk_bigram`, with positions.
@@ -35,6 +37,8 @@ pub struct Fields {
     pub text_en: Field,
     /// Article heading through `ja`.
     pub heading_ja: Field,
+    /// Article heading through `ja_pairs`.
+    pub heading_pairs: Field,
     /// Article heading through `en`.
     pub heading_en: Field,
     /// Facet `/type/…`.
@@ -69,6 +73,15 @@ impl Fields {
         ]
     }
 
+    /// The field of the `ja_pairs` terms of a `ja` field's text (see [`crate::query`]'s compounds).
+    pub fn pairs_of(&self, field: Field) -> Option<Field> {
+        match field {
+            _ if field == self.text_ja => Some(self.text_pairs),
+            _ if field == self.heading_ja => Some(self.heading_pairs),
+            _ => None,
+        }
+    }
+
     /// The heading fields `heading:` searches.
     pub fn heading(&self) -> [(Field, Analyzer, f32); 2] {
         [
@@ -85,7 +98,8 @@ impl Fields {
         d.add_text(f.doc, &clause.doc);
         d.add_text(f.json, serde_json::to_string(clause).unwrap_or_default());
         let mut analysed = 0;
-        for (field, analyzer, _) in f.text() {
+        let pairs = (f.text_pairs, Analyzer::JaPairs, 0.0);
+        for (field, analyzer, _) in f.text().into_iter().chain([pairs]) {
             if analyzers_for(clause.lang).contains(&analyzer) {
                 d.add_text(field, &clause.text);
                 analysed += clause.text.len();
@@ -94,12 +108,14 @@ impl Fields {
         if let Some(heading) = &clause.heading {
             // Like the text, through the clause's language only: English through MeCab or Japanese
             // through a stemmer made junk terms, and cost a tenth of indexing.
-            let field = match clause.lang {
-                Lang::Ja => f.heading_ja,
-                Lang::En => f.heading_en,
+            let fields: &[Field] = match clause.lang {
+                Lang::Ja => &[f.heading_ja, f.heading_pairs],
+                Lang::En => &[f.heading_en],
             };
-            d.add_text(field, heading);
-            analysed += heading.len();
+            for &field in fields {
+                d.add_text(field, heading);
+                analysed += heading.len();
+            }
         }
         // Every value a clause is filed under (both types of a clause that does two things, `US` for
         // `US-CA`, `APPI` for `APPI 第27条`), so that a filter or count for any finds it.
@@ -165,10 +181,10 @@ fn set_field(fields: &Fields, facet: Facet) -> Option<Field> {
 pub fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |analyzer: Analyzer| {
-        // Readings only join spelling variants of words found anyway: their order is never asked, and
-        // not recording it saves a tenth of indexing.
+        // Readings only join spelling variants of words found anyway, and a pair is already in order:
+        // neither is asked where it stands, and not recording it saves a tenth of indexing each.
         let record = match analyzer {
-            Analyzer::JaReading => IndexRecordOption::WithFreqs,
+            Analyzer::JaReading | Analyzer::JaPairs => IndexRecordOption::WithFreqs,
             _ => IndexRecordOption::WithFreqsAndPositions,
         };
         TextOptions::default().set_indexing_options(
@@ -183,10 +199,12 @@ pub fn schema() -> (Schema, Fields) {
         doc: b.add_text_field("doc", STRING),
         json: b.add_text_field("json", STORED),
         text_ja: b.add_text_field("text_ja", text(Analyzer::Ja)),
+        text_pairs: b.add_text_field("text_pairs", text(Analyzer::JaPairs)),
         text_reading: b.add_text_field("text_reading", text(Analyzer::JaReading)),
         text_bigram: b.add_text_field("text_bigram", text(Analyzer::CjkBigram)),
         text_en: b.add_text_field("text_en", text(Analyzer::En)),
         heading_ja: b.add_text_field("heading_ja", text(Analyzer::Ja)),
+        heading_pairs: b.add_text_field("heading_pairs", text(Analyzer::JaPairs)),
         heading_en: b.add_text_field("heading_en", text(Analyzer::En)),
         kind: b.add_facet_field(Facet::Type.name(), facet()),
         jurisdiction: b.add_facet_field(Facet::Jurisdiction.name(), facet()),
@@ -212,7 +230,12 @@ fn facet_set(facets: &[FacetPath]) -> String {
 /// The analysers a clause's text is indexed through, by its language.
 pub fn analyzers_for(lang: Lang) -> &'static [Analyzer] {
     match lang {
-        Lang::Ja => &[Analyzer::Ja, Analyzer::JaReading, Analyzer::CjkBigram],
+        Lang::Ja => &[
+            Analyzer::Ja,
+            Analyzer::JaPairs,
+            Analyzer::JaReading,
+            Analyzer::CjkBigram,
+        ],
         Lang::En => &[Analyzer::En],
     }
 }

@@ -1,9 +1,10 @@
 //! A word the dictionary splits means the compound: its parts in order and close together.
 //!
 //! 第三者提供 is 第三者 then 提供; a clause saying 第三者に提供, 第三者への提供 or 第三者（…）に提供 holds it, a clause
-//! with 提供先の第三者, 第三者、提供 or 個人情報 … 関連する法令 does not. The `ja` field indexes parentheses and
-//! breaks as terms of their own ([`Separator`]), so what stands between two parts is decided from
-//! positions alone, for a candidate in the index and a clause being highlighted alike.
+//! with 提供先の第三者, 第三者、提供 or 個人情報 … 関連する法令 does not ([`Separators::join`] is the rule). Two
+//! parts are one `ja_pairs` term, looked up. More parts must hold each neighbouring pair, and those
+//! candidates are checked on the positions of `ja`, which indexes parentheses and breaks as terms of
+//! their own ([`Separator`]); a clause being highlighted is checked the same way.
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
@@ -12,103 +13,46 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
 
 use super::kept::{self, Check, Kept};
 use crate::analysis::Separator;
+use crate::analysis::compound::{MAX_SKIP_PARENTHESIS, Separators, pair};
 
-/// Most positions between two parts outside a parenthetical: particles the analyser drops leave a gap
-/// each (第三者 [へ の] 提供 is two); three let a word in too (第三者提供記録の開示 is not 第三者への開示).
-pub const MAX_SKIP: u32 = 2;
-
-/// Most positions between two parts when a parenthetical stands between them (第三者（当社の子会社を含み
-/// ます。）に提供).
-pub const MAX_SKIP_PARENTHESIS: u32 = 40;
-
-/// Clauses holding `terms` in order, each joined to the one before as [`Separators::join`] says;
-/// scored as all of the terms.
+/// Clauses holding `terms` in order, each joined to the one before as [`Separators::join`] says.
 #[derive(Clone, Debug)]
 pub struct InOrder {
     /// The field with positions, whose analyser indexes [`Separator`]s.
     pub field: Field,
     /// The parts, in order.
     pub terms: Vec<Term>,
+    /// The field of the `ja_pairs` terms of `field`'s text, when it has one. Every two neighbouring
+    /// parts must then stand there joined, and the pairs score a match; two parts need no other check.
+    /// Without it, the parts score.
+    pub pairs: Option<Field>,
 }
 
-/// Where the separators of one clause stand, by position, each list in order.
-#[derive(Debug, Default)]
-pub struct Separators {
-    open: Vec<u32>,
-    close: Vec<u32>,
-    breaks: Vec<u32>,
-}
-
-impl Separators {
-    /// The separators among analysed terms.
-    pub fn of(terms: &[crate::analysis::Term]) -> Separators {
-        let mut separators = Separators::default();
-        for term in terms {
-            for separator in Separator::ALL {
-                if term.text == separator.term() {
-                    separators.list(separator).push(term.position as u32);
-                }
-            }
-        }
-        separators
-    }
-
-    fn list(&mut self, separator: Separator) -> &mut Vec<u32> {
-        match separator {
-            Separator::Open => &mut self.open,
-            Separator::Close => &mut self.close,
-            Separator::Break => &mut self.breaks,
-        }
-    }
-
-    /// Whether a part at `next` joins the part at `earlier`: at most [`MAX_SKIP`] positions outside
-    /// parentheticals between them (particles), no break outside one, every parenthetical closed.
-    pub fn join(&self, earlier: u32, next: u32) -> bool {
-        if next <= earlier || next - earlier - 1 > MAX_SKIP_PARENTHESIS {
-            return false;
-        }
-        fn within(list: &[u32], earlier: u32, next: u32) -> &[u32] {
-            let from = list.partition_point(|&p| p <= earlier);
-            let to = list.partition_point(|&p| p < next);
-            &list[from..to]
-        }
-        let between = |list| within(list, earlier, next);
-        let (open, close, breaks) = (
-            between(&self.open),
-            between(&self.close),
-            between(&self.breaks),
-        );
-        if open.is_empty() && close.is_empty() {
-            return breaks.is_empty() && next - earlier - 1 <= MAX_SKIP;
-        }
-        let (mut depth, mut outside) = (0u32, 0u32);
-        for at in earlier + 1..next {
-            // Each separator has a position of its own (the analyser parts a run like 「）、」).
-            if open.binary_search(&at).is_ok() {
-                depth += 1;
-            } else if close.binary_search(&at).is_ok() {
-                depth = depth.saturating_sub(1);
-            } else if depth == 0 {
-                if breaks.binary_search(&at).is_ok() {
-                    return false;
-                }
-                outside += 1;
-            }
-        }
-        depth == 0 && outside <= MAX_SKIP
+impl InOrder {
+    /// Each two neighbouring parts joined, as `ja_pairs` indexes them.
+    fn pair_terms(&self, pairs: Field) -> Vec<Term> {
+        let text = |term: &Term| term.value().as_str().unwrap_or_default().to_string();
+        (self.terms.windows(2))
+            .map(|two| Term::from_field_text(pairs, &pair(&text(&two[0]), &text(&two[1]))))
+            .collect()
     }
 }
 
 impl Query for InOrder {
     fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let all = self
-            .terms
-            .iter()
+        let scored = match self.pairs {
+            Some(pairs) => self.pair_terms(pairs),
+            None => self.terms.clone(),
+        };
+        let all: Vec<Box<dyn Query>> = scored
+            .into_iter()
             .map(|term| {
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
-                    as Box<dyn Query>
+                Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
             })
             .collect();
+        if self.pairs.is_some() && self.terms.len() == 2 {
+            return BooleanQuery::intersection(all).weight(scoring);
+        }
         Ok(Box::new(InOrderWeight {
             all: BooleanQuery::intersection(all).weight(scoring)?,
             query: self.clone(),

@@ -58,33 +58,21 @@ impl Query for WordQuery {
         }
         let substring = match &self.substring {
             Some(bigrams) => {
-                let intersection = |terms: &mut dyn Iterator<Item = &Term>| {
-                    let all = terms
-                        .map(|term| {
-                            Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
-                                as Box<dyn Query>
-                        })
-                        .collect();
+                // Clauses holding every bigram are the candidates, and score a match. Walking the
+                // lists in step costs what the rarest costs: an intersection leads with it. Fewer
+                // bigrams (every other one cover the characters too) let in clauses that hold the
+                // common ones apart (安全 … 対策), each to be checked, a third of a search for 個人情報.
+                let all = (bigrams.terms.iter())
+                    .map(|(_, term)| {
+                        Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
+                            as Box<dyn Query>
+                    })
+                    .collect();
+                let candidates =
                     BoostQuery::new(Box::new(BooleanQuery::intersection(all)), bigrams.weight)
-                        .weight(scoring)
-                };
-                // Every other bigram, and the last, cover every character: a clause holding them is a
-                // candidate, and the sequence check reads all of them. One list fewer to walk in step
-                // for a four-character word, a twentieth of a search for 個人情報. A match still
-                // scores by all of its bigrams.
-                let last = bigrams.terms.len().saturating_sub(1);
-                let candidates = intersection(
-                    &mut (bigrams.terms.iter().enumerate())
-                        .filter(|&(i, _)| i % 2 == 0 || i == last)
-                        .map(|(_, (_, term))| term),
-                )?;
-                // Up to two bigrams, the candidates are every bigram already and score a match alone.
-                let all = (bigrams.terms.len() > 2)
-                    .then(|| intersection(&mut bigrams.terms.iter().map(|(_, term)| term)))
-                    .transpose()?;
+                        .weight(scoring)?;
                 Some(SubstringWeight {
                     candidates,
-                    all,
                     bigrams: bigrams.clone(),
                 })
             }
@@ -110,10 +98,8 @@ struct WordWeight {
 
 /// The substring's bigrams, as candidates to check and as the score of a match.
 struct SubstringWeight {
-    /// Clauses with bigrams that cover the substring.
+    /// Clauses with every bigram, scored.
     candidates: Box<dyn Weight>,
-    /// Clauses with every bigram, scored; none when the candidates are those.
-    all: Option<Box<dyn Weight>>,
     bigrams: Bigrams,
 }
 
@@ -130,7 +116,6 @@ impl Weight for WordWeight {
         let mut substring = None;
         if let Some(SubstringWeight {
             candidates,
-            all,
             bigrams,
         }) = &self.substring
         {
@@ -149,10 +134,6 @@ impl Weight for WordWeight {
                 substring = Some(Substring {
                     candidate: candidates.doc(),
                     candidates,
-                    all: all
-                        .as_ref()
-                        .map(|all| all.scorer(reader, boost))
-                        .transpose()?,
                     postings,
                     starts: Vec::new(),
                     positions: Vec::new(),
@@ -202,10 +183,8 @@ struct Tier {
 struct Substring {
     /// The current candidate.
     candidate: DocId,
-    /// Clauses holding bigrams that cover the substring, in or out of sequence.
+    /// Clauses holding every bigram, in or out of sequence.
     candidates: Box<dyn Scorer>,
-    /// Clauses holding every bigram, when the candidates are fewer; only moved to a match, to score it.
-    all: Option<Box<dyn Scorer>>,
     postings: Vec<(u32, tantivy::postings::SegmentPostings)>,
     /// Scratch: where the substring could start.
     starts: Vec<u32>,
@@ -316,16 +295,9 @@ impl Scorer for WordScorer {
         if let Some(tier) = self.tiers.iter_mut().find(|t| t.doc == doc) {
             return tier.scorer.score();
         }
-        let Some(substring) = self.substring.as_mut() else {
-            return 0.0;
-        };
-        let Some(all) = substring.all.as_mut() else {
-            return substring.candidates.score();
-        };
-        // The match holds every bigram, so `all` stops on it.
-        if all.doc() < doc {
-            all.seek(doc);
+        match self.substring.as_mut() {
+            Some(substring) => substring.candidates.score(),
+            None => 0.0,
         }
-        all.score()
     }
 }
