@@ -974,6 +974,23 @@ fn a_parenthetical_may_stand_inside_a_compound_a_comma_may_not() {
 }
 
 #[test]
+fn a_compound_of_three_words_holds_them_in_one_chain() {
+    // Each two neighbouring words stand joined in every clause here; only where one 関連 joins both
+    // is it 個人関連情報.
+    let lines = [
+        r#"{"id":"once","text":"当社は個人関連情報を取得します。"}"#,
+        r#"{"id":"twice","text":"個人関連情報の提供先が関連情報を受け取ります。"}"#,
+        r#"{"id":"two-chains","text":"個人関連の事項、および関連情報を定めます。"}"#,
+    ];
+    let (_dir, index) = index_of_clauses(&lines);
+    let (hits, summary) = search(&index, &["個人関連情報"]);
+    let mut ids: Vec<&str> = hits.iter().map(|h| given_id(&h["id"])).collect();
+    ids.sort();
+    assert_eq!(ids, ["once", "twice"], "{hits:?}");
+    assert_eq!(summary["total"], 2);
+}
+
+#[test]
 fn quotes_mean_exactly_that_text_particles_included() {
     let dir = bundled_index();
     for query in [
