@@ -128,14 +128,16 @@ fn separator_of(term: &Term) -> Option<Separator> {
 /// Appends a pair term for every two words of `terms` (`ja`'s, in position order) that
 /// [`Separators::join`] joins, spanning from the first word to the second.
 pub fn pairs_into(terms: &[Term], out: &mut Terms) {
+    // Each term is passed by every word up to a parenthetical's length before it: what it is, once.
+    let kinds: Vec<Option<Separator>> = terms.iter().map(separator_of).collect();
     for (i, first) in terms.iter().enumerate() {
-        if separator_of(first).is_some() {
+        if kinds[i].is_some() {
             continue;
         }
         let earlier = first.position as u32;
         let mut walk = Walk::default();
         let mut passed = earlier;
-        for next in &terms[i + 1..] {
+        for (next, &separator) in terms[i + 1..].iter().zip(&kinds[i + 1..]) {
             let at = next.position as u32;
             if at <= earlier {
                 continue;
@@ -148,7 +150,6 @@ pub fn pairs_into(terms: &[Term], out: &mut Terms) {
             if !dropped {
                 break;
             }
-            let separator = separator_of(next);
             if separator.is_none() && walk.joins() {
                 let term = out.push(&first.text, first.start..next.end, first.position);
                 term.text.push(PAIR_JOINER);

@@ -98,8 +98,11 @@ impl Fields {
         d.add_text(f.doc, &clause.doc);
         d.add_text(f.json, serde_json::to_string(clause).unwrap_or_default());
         let mut analysed = 0;
-        let pairs = (f.text_pairs, Analyzer::JaPairs, 0.0);
-        for (field, analyzer, _) in f.text().into_iter().chain([pairs]) {
+        let searched = f.text().map(|(field, analyzer, _)| (field, analyzer));
+        for (field, analyzer) in searched
+            .into_iter()
+            .chain([(f.text_pairs, Analyzer::JaPairs)])
+        {
             if analyzers_for(clause.lang).contains(&analyzer) {
                 d.add_text(field, &clause.text);
                 analysed += clause.text.len();

@@ -803,12 +803,11 @@ impl Builder<'_> {
             let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT };
             // Forms that differ only in particles (第三者に対して提供, 第三者提供) are the same words in
             // order: looking for the words again finds the same clauses; only their string is new.
-            let words: Vec<String> = (Analyzer::Ja.analyze(form, false).into_iter())
-                .map(|t| t.text)
-                .collect();
+            let ja = Analyzer::Ja.analyze(form, false);
+            let words: Vec<String> = ja.iter().map(|t| t.text.clone()).collect();
             let again = words.len() > 1 && words_seen.contains(&words);
+            let (query, how) = self.word(form, &ja, again);
             words_seen.push(words);
-            let (query, how) = self.word(form, again);
             read.push(how);
             let mut both: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, query)];
             if let Some(heading) = (!again).then(|| self.heading(form, false)).flatten() {
@@ -892,16 +891,23 @@ impl Builder<'_> {
     /// One form of an unquoted word through the text fields, and how it was read: a word the
     /// dictionary splits means its parts in order and close together, or the very string.
     ///
-    /// With `again`, an earlier form of the same word split into the same parts: only the string is
-    /// new.
-    fn word(&mut self, form: &str, again: bool) -> (Box<dyn Query>, String) {
+    /// `ja` is the form through `ja`. With `again`, an earlier form of the same word split into the
+    /// same parts: only the string is new.
+    fn word(
+        &mut self,
+        form: &str,
+        ja: &[crate::analysis::Term],
+        again: bool,
+    ) -> (Box<dyn Query>, String) {
         let cjk = form.chars().any(crate::analysis::is_cjk);
-        let ja_parts = Analyzer::Ja.analyze(form, false).len();
         let mut tiers: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut substring = None;
         let mut how = String::new();
         for (field, analyzer, weight) in self.fields.text() {
-            let mut terms = analyzer.analyze(form, false);
+            let mut terms = match analyzer {
+                Analyzer::Ja => ja.to_vec(),
+                _ => analyzer.analyze(form, false),
+            };
             if analyzer == Analyzer::JaReading {
                 // A word in kanji alone meets its spellings in kana (空港, クウコウ), not its homophones
                 // in kanji (期間 is not 機関); a word with kana in it is spelt by its sound.
@@ -937,7 +943,7 @@ impl Builder<'_> {
                     })
                 }
                 // Readings have no positions: they join spellings of one word only.
-                Analyzer::JaReading if ja_parts > 1 => continue,
+                Analyzer::JaReading if ja.len() > 1 => continue,
                 // Bigrams reach inside Japanese compounds; English words are whole already.
                 Analyzer::CjkBigram if !cjk => continue,
                 Analyzer::CjkBigram if terms.len() > 1 => {
