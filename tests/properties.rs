@@ -239,6 +239,9 @@ proptest! {
         let search = Search::new(index, &quoted, &Filters::default()).unwrap();
         let answer = search.run(index, 1000, 0).unwrap();
         prop_assert!(answer.total >= 1, "{quoted} is in the corpus");
+        let fold = joubun::query::synonyms::fold;
+        let holding = (corpus_texts().iter()).filter(|t| fold(t).contains(&fold(&compound))).count();
+        prop_assert_eq!(answer.total, holding, "{} finds every clause holding it", quoted);
         for hit in &answer.hits {
             prop_assert!(
                 joubun::query::synonyms::fold(&hit.clause.text).contains(&joubun::query::synonyms::fold(&compound)),
@@ -246,6 +249,18 @@ proptest! {
             );
         }
     }
+}
+
+/// The text of every clause of the bundled corpus.
+fn corpus_texts() -> &'static Vec<String> {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let index = bundled();
+        let everything = Search::new(index, "", &Filters::default()).unwrap();
+        let answer = everything.run(index, 10_000, 0).unwrap();
+        assert!(answer.total < 10_000, "every clause is read");
+        answer.hits.into_iter().map(|h| h.clause.text).collect()
+    })
 }
 
 /// A clause's id and its words as (surface, position).

@@ -457,10 +457,19 @@ impl Search {
         }
         let window = top.len().min(nearness::WINDOW);
         let mut kind = String::new();
+        // Opening a segment's column of types reads its dictionary: once per segment, not per hit.
+        let mut types: Vec<Option<Option<tantivy::columnar::StrColumn>>> =
+            vec![None; searcher.segment_readers().len()];
         for (score, address) in &mut top[..window] {
             let reader = searcher.segment_reader(address.segment_ord);
-            if !self.types.is_empty()
-                && let Some(column) = reader.fast_fields().str(Facet::Type.name())?
+            let column = match &mut types[address.segment_ord as usize] {
+                Some(column) => column,
+                unopened => unopened.insert(match self.types.is_empty() {
+                    true => None,
+                    false => reader.fast_fields().str(Facet::Type.name())?,
+                }),
+            };
+            if let Some(column) = column
                 && let Some(ord) = column.term_ords(address.doc_id).next()
             {
                 kind.clear();
@@ -992,7 +1001,10 @@ impl Builder<'_> {
             .chars()
             .filter(|c| !c.is_whitespace())
             .all(crate::analysis::is_cjk);
-        if all_cjk && bigrams.len() > 1 {
+        // Two characters are one bigram, and still a string: "され" stands inside なされる, where the
+        // dictionary's words do not.
+        let one_character = bigrams.len() == 1 && bigrams[0].text.chars().count() == 1;
+        if all_cjk && !bigrams.is_empty() && !one_character {
             let texts = bigrams.iter().map(|t| t.text.clone()).collect();
             self.patterns
                 .push(Pattern::Sequence(Analyzer::CjkBigram, texts));

@@ -9,7 +9,7 @@
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::query::{BooleanQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, DocSet, Score, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use super::kept::{self, Check, Kept};
 use crate::analysis::Separator;
@@ -73,6 +73,12 @@ struct InOrderWeight {
 
 impl Weight for InOrderWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        // Most segments hold no candidate of a rare form or of a heading: the positions of its parts
+        // and of the separators, seven lists for a form of four words, are then left unread.
+        let candidates = self.all.scorer(reader, boost)?;
+        if candidates.doc() == TERMINATED {
+            return Ok(Box::new(tantivy::query::EmptyScorer));
+        }
         let inverted = reader.inverted_index(self.query.field)?;
         let mut postings = Vec::with_capacity(self.query.terms.len());
         for term in &self.query.terms {
@@ -94,7 +100,7 @@ impl Weight for InOrderWeight {
             positions: Vec::new(),
             between: Separators::default(),
         };
-        Ok(Box::new(Kept::new(self.all.scorer(reader, boost)?, check)))
+        Ok(Box::new(Kept::new(candidates, check)))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {

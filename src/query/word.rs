@@ -9,9 +9,9 @@
 //! the bigrams cost more than the rest of a search. A clause that a word field already matches is a hit
 //! whatever its bigrams say, so only the others need the check.
 
-use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, Explanation, Query, Scorer, TermQuery, Weight,
-};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::postings::{Postings, SegmentPostings};
+use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
@@ -57,25 +57,22 @@ impl Query for WordQuery {
             tiers.push(tier.weight(scoring)?);
         }
         let substring = match &self.substring {
-            Some(bigrams) => {
-                // Clauses holding every bigram are the candidates, and score a match. Walking the
-                // lists in step costs what the rarest costs: an intersection leads with it. Fewer
-                // bigrams (every other one cover the characters too) let in clauses that hold the
-                // common ones apart (安全 … 対策), each to be checked, a third of a search for 個人情報.
-                let all = (bigrams.terms.iter())
-                    .map(|(_, term)| {
-                        Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs))
-                            as Box<dyn Query>
-                    })
-                    .collect();
-                let candidates =
-                    BoostQuery::new(Box::new(BooleanQuery::intersection(all)), bigrams.weight)
-                        .weight(scoring)?;
-                Some(SubstringWeight {
-                    candidates,
-                    bigrams: bigrams.clone(),
-                })
-            }
+            // Each bigram scores a match by its BM25, as a term query would; the statistics are read
+            // here, once for every segment.
+            Some(bigrams) => Some(SubstringWeight {
+                bm25: match scoring {
+                    EnableScoring::Enabled {
+                        statistics_provider,
+                        ..
+                    } => (bigrams.terms.iter())
+                        .map(|(_, term)| {
+                            Bm25Weight::for_terms(statistics_provider, std::slice::from_ref(term))
+                        })
+                        .collect::<tantivy::Result<_>>()?,
+                    EnableScoring::Disabled { .. } => Vec::new(),
+                },
+                bigrams: bigrams.clone(),
+            }),
             None => None,
         };
         Ok(Box::new(WordWeight { tiers, substring }))
@@ -96,11 +93,10 @@ struct WordWeight {
     substring: Option<SubstringWeight>,
 }
 
-/// The substring's bigrams, as candidates to check and as the score of a match.
+/// The substring's bigrams and, when scoring, each one's BM25 over the whole index.
 struct SubstringWeight {
-    /// Clauses with every bigram, scored.
-    candidates: Box<dyn Weight>,
     bigrams: Bigrams,
+    bm25: Vec<Bm25Weight>,
 }
 
 impl Weight for WordWeight {
@@ -114,31 +110,8 @@ impl Weight for WordWeight {
             });
         }
         let mut substring = None;
-        if let Some(SubstringWeight {
-            candidates,
-            bigrams,
-        }) = &self.substring
-        {
-            let inverted = reader.inverted_index(bigrams.field)?;
-            let mut postings = Vec::with_capacity(bigrams.terms.len());
-            for (offset, term) in &bigrams.terms {
-                // A bigram nowhere in this segment: only the words can match here.
-                if let Some(p) =
-                    inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)?
-                {
-                    postings.push((*offset, p));
-                }
-            }
-            if postings.len() == bigrams.terms.len() {
-                let candidates = candidates.scorer(reader, boost)?;
-                substring = Some(Substring {
-                    candidate: candidates.doc(),
-                    candidates,
-                    postings,
-                    starts: Vec::new(),
-                    positions: Vec::new(),
-                });
-            }
+        if let Some(weight) = &self.substring {
+            substring = Substring::open(weight, reader, boost)?;
         }
         // Tiers with nothing here need no visiting.
         tiers.retain(|t| t.doc != TERMINATED);
@@ -179,13 +152,19 @@ struct Tier {
     scorer: Box<dyn Scorer>,
 }
 
-/// The substring check of one segment.
+/// The substring of one segment: the clauses holding every bigram are its candidates, and a
+/// candidate holding them in sequence is a match.
+///
+/// Each bigram's postings are read once, with positions, and walked in step to find the candidates;
+/// most candidates are matched by the word already and need neither positions nor a score. (Term
+/// queries for the candidates and positions apart read every list twice: with the seven forms of a
+/// synonym group, opening lists was a tenth of a search.)
 struct Substring {
     /// The current candidate.
     candidate: DocId,
-    /// Clauses holding every bigram, in or out of sequence.
-    candidates: Box<dyn Scorer>,
-    postings: Vec<(u32, tantivy::postings::SegmentPostings)>,
+    /// Each bigram's offset, postings and BM25 (boosted), the rarest first: it leads the walk.
+    postings: Vec<(u32, SegmentPostings, Option<Bm25Weight>)>,
+    fieldnorms: Option<FieldNormReader>,
     /// Scratch: where the substring could start.
     starts: Vec<u32>,
     /// Scratch: one bigram's positions.
@@ -204,11 +183,11 @@ impl WordScorer {
                 if doc >= words {
                     break;
                 }
-                if substring.in_sequence(doc) {
+                if substring.in_sequence() {
                     self.doc = doc;
                     break;
                 }
-                substring.candidate = substring.candidates.advance();
+                substring.candidate = substring.candidate_from(doc + 1);
             }
         }
         self.doc
@@ -216,16 +195,72 @@ impl WordScorer {
 }
 
 impl Substring {
-    /// Whether the bigrams stand in sequence somewhere in `doc`.
-    fn in_sequence(&mut self, doc: DocId) -> bool {
-        use tantivy::postings::Postings;
-        for (i, (offset, postings)) in self.postings.iter_mut().enumerate() {
-            if postings.doc() < doc {
-                postings.seek(doc);
+    /// The substring in `reader`, or none when some bigram is nowhere in it (only the words can
+    /// match here).
+    fn open(
+        weight: &SubstringWeight,
+        reader: &SegmentReader,
+        boost: Score,
+    ) -> tantivy::Result<Option<Substring>> {
+        let Bigrams {
+            field,
+            terms,
+            weight: boosted,
+        } = &weight.bigrams;
+        let inverted = reader.inverted_index(*field)?;
+        let mut postings = Vec::with_capacity(terms.len());
+        for (i, (offset, term)) in terms.iter().enumerate() {
+            match inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
+                Some(p) => {
+                    let bm25 = weight.bm25.get(i).map(|b| b.boost_by(boosted * boost));
+                    postings.push((*offset, p, bm25));
+                }
+                None => return Ok(None),
             }
-            if postings.doc() != doc {
-                return false;
+        }
+        postings.sort_by_key(|(_, p, _)| p.doc_freq());
+        let fieldnorms = match weight.bm25.is_empty() {
+            true => None,
+            false => Some(reader.get_fieldnorms_reader(*field)?),
+        };
+        let mut substring = Substring {
+            candidate: 0,
+            postings,
+            fieldnorms,
+            starts: Vec::new(),
+            positions: Vec::new(),
+        };
+        substring.candidate = substring.candidate_from(0);
+        Ok(Some(substring))
+    }
+
+    /// The first clause from `target` on that holds every bigram: the rarest leads, the others seek.
+    fn candidate_from(&mut self, mut target: DocId) -> DocId {
+        'lead: loop {
+            let lead = &mut self.postings[0].1;
+            if lead.doc() < target {
+                lead.seek(target);
             }
+            target = lead.doc();
+            if target == TERMINATED {
+                return TERMINATED;
+            }
+            for (_, postings, _) in &mut self.postings[1..] {
+                if postings.doc() < target {
+                    postings.seek(target);
+                }
+                if postings.doc() > target {
+                    target = postings.doc();
+                    continue 'lead;
+                }
+            }
+            return target;
+        }
+    }
+
+    /// Whether the bigrams stand in sequence somewhere in the current candidate.
+    fn in_sequence(&mut self) -> bool {
+        for (i, (offset, postings, _)) in self.postings.iter_mut().enumerate() {
             self.positions.clear();
             postings.positions(&mut self.positions);
             if i == 0 {
@@ -243,6 +278,17 @@ impl Substring {
         }
         true
     }
+
+    /// The current candidate's score: its bigrams' BM25, as a conjunction of term queries has it.
+    fn score(&self) -> Score {
+        let Some(fieldnorms) = &self.fieldnorms else {
+            return 0.0;
+        };
+        let norm = fieldnorms.fieldnorm_id(self.candidate);
+        (self.postings.iter())
+            .filter_map(|(_, p, bm25)| bm25.as_ref().map(|b| b.score(norm, p.term_freq())))
+            .sum()
+    }
 }
 
 impl DocSet for WordScorer {
@@ -259,7 +305,7 @@ impl DocSet for WordScorer {
         if let Some(substring) = &mut self.substring
             && substring.candidate == doc
         {
-            substring.candidate = substring.candidates.advance();
+            substring.candidate = substring.candidate_from(doc + 1);
         }
         self.settle()
     }
@@ -273,7 +319,7 @@ impl DocSet for WordScorer {
         if let Some(substring) = &mut self.substring
             && substring.candidate < target
         {
-            substring.candidate = substring.candidates.seek(target);
+            substring.candidate = substring.candidate_from(target);
         }
         self.settle()
     }
@@ -284,7 +330,7 @@ impl DocSet for WordScorer {
 
     fn size_hint(&self) -> u32 {
         let tiers = self.tiers.iter().map(|t| t.scorer.size_hint());
-        let candidates = self.substring.iter().map(|s| s.candidates.size_hint());
+        let candidates = (self.substring.iter()).map(|s| s.postings[0].1.doc_freq());
         tiers.chain(candidates).max().unwrap_or(0)
     }
 }
@@ -296,7 +342,7 @@ impl Scorer for WordScorer {
             return tier.scorer.score();
         }
         match self.substring.as_mut() {
-            Some(substring) => substring.candidates.score(),
+            Some(substring) => substring.score(),
             None => 0.0,
         }
     }

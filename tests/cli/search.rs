@@ -852,6 +852,22 @@ fn a_substring_matches_only_with_every_bigram_in_sequence() {
     assert_eq!(summary["total"], 1);
 }
 
+#[test]
+fn two_quoted_characters_are_a_string_too() {
+    let lines = [
+        // The dictionary reads なされる as なさ れる: no word され stands here, but the string does.
+        r#"{"id":"inside","text":"事業の承継がなされる場合"}"#,
+        r#"{"id":"word","text":"規約が変更されます。"}"#,
+        r#"{"id":"none","text":"事業を承継する場合"}"#,
+    ];
+    let (_dir, index) = index_of_clauses(&lines);
+    let (hits, summary) = search(&index, &["\"され\""]);
+    let mut ids: Vec<&str> = hits.iter().map(|h| given_id(&h["id"])).collect();
+    ids.sort();
+    assert_eq!(ids, ["inside", "word"], "{hits:?}");
+    assert_eq!(summary["total"], 2);
+}
+
 /// A `corpus` folder in `dir` of `count` files `p0000.txt`, `p0001.txt`, …, the i-th holding `text(i)`.
 fn numbered_policies(
     dir: &Path,
