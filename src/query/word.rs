@@ -152,17 +152,14 @@ struct Tier {
     scorer: Box<dyn Scorer>,
 }
 
-/// The substring of one segment: the clauses holding every bigram are its candidates, and a
-/// candidate holding them in sequence is a match.
+/// The substring of one segment: a clause holding every bigram in sequence is a match.
 ///
-/// Each bigram's postings are read once, with positions, and walked in step to find the candidates;
-/// most candidates are matched by the word already and need neither positions nor a score. (Term
-/// queries for the candidates and positions apart read every list twice: with the seven forms of a
-/// synonym group, opening lists was a tenth of a search.)
+/// Each bigram's postings are read once, with positions. The rarest leads; the others are read only
+/// for a clause the lead holds and the word does not match, which most of the lead's clauses are
+/// not. (Walking every list in step to a conjunction, as term queries do, read the blocks of all ten
+/// bigrams of 第三者に個人情報を提供 for clauses its words had already matched.)
 struct Substring {
-    /// The current candidate.
-    candidate: DocId,
-    /// Each bigram's offset, postings and BM25 (boosted), the rarest first: it leads the walk.
+    /// Each bigram's offset, postings and BM25 (boosted), the rarest first.
     postings: Vec<(u32, SegmentPostings, Option<Bm25Weight>)>,
     fieldnorms: Option<FieldNormReader>,
     /// Scratch: where the substring could start.
@@ -179,15 +176,15 @@ impl WordScorer {
         self.doc = words;
         if let Some(substring) = &mut self.substring {
             loop {
-                let doc = substring.candidate;
+                let doc = substring.lead();
                 if doc >= words {
                     break;
                 }
-                if substring.in_sequence() {
+                if substring.holds() {
                     self.doc = doc;
                     break;
                 }
-                substring.candidate = substring.candidate_from(doc + 1);
+                substring.postings[0].1.advance();
             }
         }
         self.doc
@@ -223,42 +220,35 @@ impl Substring {
             true => None,
             false => Some(reader.get_fieldnorms_reader(*field)?),
         };
-        let mut substring = Substring {
-            candidate: 0,
+        let substring = Substring {
             postings,
             fieldnorms,
             starts: Vec::new(),
             positions: Vec::new(),
         };
-        substring.candidate = substring.candidate_from(0);
         Ok(Some(substring))
     }
 
-    /// The first clause from `target` on that holds every bigram: the rarest leads, the others seek.
-    fn candidate_from(&mut self, mut target: DocId) -> DocId {
-        'lead: loop {
-            let lead = &mut self.postings[0].1;
-            if lead.doc() < target {
-                lead.seek(target);
-            }
-            target = lead.doc();
-            if target == TERMINATED {
-                return TERMINATED;
-            }
-            for (_, postings, _) in &mut self.postings[1..] {
-                if postings.doc() < target {
-                    postings.seek(target);
-                }
-                if postings.doc() > target {
-                    target = postings.doc();
-                    continue 'lead;
-                }
-            }
-            return target;
-        }
+    /// The rarest bigram's current clause: the next that may hold the substring.
+    fn lead(&self) -> DocId {
+        self.postings[0].1.doc()
     }
 
-    /// Whether the bigrams stand in sequence somewhere in the current candidate.
+    /// Whether the lead's clause holds every other bigram, and all of them in sequence.
+    fn holds(&mut self) -> bool {
+        let doc = self.lead();
+        for (_, postings, _) in &mut self.postings[1..] {
+            if postings.doc() < doc {
+                postings.seek(doc);
+            }
+            if postings.doc() != doc {
+                return false;
+            }
+        }
+        self.in_sequence()
+    }
+
+    /// Whether the bigrams, all at the lead's clause, stand in sequence there.
     fn in_sequence(&mut self) -> bool {
         for (i, (offset, postings, _)) in self.postings.iter_mut().enumerate() {
             self.positions.clear();
@@ -279,12 +269,13 @@ impl Substring {
         true
     }
 
-    /// The current candidate's score: its bigrams' BM25, as a conjunction of term queries has it.
+    /// The score of a match at the lead's clause: its bigrams' BM25, as a conjunction of term
+    /// queries has it.
     fn score(&self) -> Score {
         let Some(fieldnorms) = &self.fieldnorms else {
             return 0.0;
         };
-        let norm = fieldnorms.fieldnorm_id(self.candidate);
+        let norm = fieldnorms.fieldnorm_id(self.lead());
         (self.postings.iter())
             .filter_map(|(_, p, bm25)| bm25.as_ref().map(|b| b.score(norm, p.term_freq())))
             .sum()
@@ -303,9 +294,9 @@ impl DocSet for WordScorer {
             }
         }
         if let Some(substring) = &mut self.substring
-            && substring.candidate == doc
+            && substring.lead() == doc
         {
-            substring.candidate = substring.candidate_from(doc + 1);
+            substring.postings[0].1.advance();
         }
         self.settle()
     }
@@ -317,9 +308,9 @@ impl DocSet for WordScorer {
             }
         }
         if let Some(substring) = &mut self.substring
-            && substring.candidate < target
+            && substring.lead() < target
         {
-            substring.candidate = substring.candidate_from(target);
+            substring.postings[0].1.seek(target);
         }
         self.settle()
     }
