@@ -774,7 +774,7 @@ impl Builder<'_> {
                 self.explain
                     .push(format!("heading:{phrase}: in the article heading"));
                 return Ok(self
-                    .heading(phrase, exact)
+                    .heading(phrase, exact, None)
                     .unwrap_or_else(|| Box::new(EmptyQuery)));
             }
             Some(name) => {
@@ -819,7 +819,10 @@ impl Builder<'_> {
             words_seen.push(words);
             read.push(how);
             let mut both: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, query)];
-            if let Some(heading) = (!again).then(|| self.heading(form, false)).flatten() {
+            if let Some(heading) = (!again)
+                .then(|| self.heading(form, false, Some(&ja)))
+                .flatten()
+            {
                 both.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(heading, HEADING_WEIGHT)),
@@ -1038,13 +1041,23 @@ impl Builder<'_> {
     }
 
     /// `text` in an article heading (no highlight: the clause text is what is shown).
-    fn heading(&mut self, text: &str, exact: bool) -> Option<Box<dyn Query>> {
+    ///
+    /// `ja`, when given, is `text` through `ja` already.
+    fn heading(
+        &mut self,
+        text: &str,
+        exact: bool,
+        ja: Option<&[crate::analysis::Term]>,
+    ) -> Option<Box<dyn Query>> {
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let cjk = text.chars().any(crate::analysis::is_cjk);
         for (field, analyzer, _) in self.fields.heading() {
-            let terms = analyzer.analyze(text, false);
-            if terms.is_empty()
-                || (analyzer == Analyzer::En && text.chars().any(crate::analysis::is_cjk))
-            {
+            let terms = match (analyzer, ja) {
+                (Analyzer::En, _) if cjk => continue,
+                (Analyzer::Ja, Some(ja)) => ja.to_vec(),
+                _ => analyzer.analyze(text, false),
+            };
+            if terms.is_empty() {
                 continue;
             }
             let query: Box<dyn Query> = match analyzer {
