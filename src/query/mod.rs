@@ -805,31 +805,69 @@ impl Builder<'_> {
                 .filter_map(|f| Facet::Type.alias(f))
                 .map(String::from),
         );
-        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut built: Vec<Form> = Vec::new();
         let mut read = Vec::new();
-        let mut words_seen = Vec::new();
+        let mut words_seen: Vec<Vec<String>> = Vec::new();
         for (i, form) in forms.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT };
             // Forms that differ only in particles (第三者に対して提供, 第三者提供) are the same words in
             // order: looking for the words again finds the same clauses; only their string is new.
             let ja = Analyzer::Ja.analyze(form, false);
             let words: Vec<String> = ja.iter().map(|t| t.text.clone()).collect();
-            let again = words.len() > 1 && words_seen.contains(&words);
-            let (query, how) = self.word(form, &ja, again);
+            let earlier = (words.len() > 1)
+                .then(|| words_seen.iter().position(|w| *w == words))
+                .flatten();
+            let (query, how) = self.word(form, &ja, earlier.is_some());
             words_seen.push(words);
             read.push(how);
-            let mut both: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Should, query)];
-            if let Some(heading) = (!again)
-                .then(|| self.heading(form, false, Some(&ja)))
-                .flatten()
+            // The string of such a form is looked for within the earlier form's word: a clause its
+            // words match needs no check of the string, and is not counted twice in the ranking.
+            if let (Some(j), Some(query)) = (earlier, &query)
+                && let Form {
+                    word: Some(into),
+                    weight: into_weight,
+                    ..
+                } = &mut built[j]
+                && query.is_string_only()
             {
+                into.take_strings(query.clone(), weight / *into_weight);
+                built.push(Form {
+                    word: None,
+                    heading: None,
+                    weight,
+                });
+                continue;
+            }
+            let heading = (earlier.is_none())
+                .then(|| self.heading(form, false, Some(&ja)))
+                .flatten();
+            built.push(Form {
+                word: query,
+                heading,
+                weight,
+            });
+        }
+        let mut any: Vec<Box<dyn Query>> = Vec::new();
+        for Form {
+            word,
+            heading,
+            weight,
+        } in built
+        {
+            let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            match word {
+                Some(word) => both.push((Occur::Should, Box::new(word))),
+                None if heading.is_none() => continue,
+                None => both.push((Occur::Should, Box::new(EmptyQuery))),
+            }
+            if let Some(heading) = heading {
                 both.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(heading, HEADING_WEIGHT)),
                 ));
             }
             let query: Box<dyn Query> = Box::new(BooleanQuery::new(both));
-            any.push((Occur::Should, Box::new(BoostQuery::new(query, weight))));
+            any.push(Box::new(BoostQuery::new(query, weight)));
         }
         self.explain.push(format!(
             "{phrase}: {}{}",
@@ -841,12 +879,10 @@ impl Builder<'_> {
             }
         ));
         Ok(match any.len() {
-            1 => any.pop().expect("one").1,
+            0 => Box::new(EmptyQuery),
+            1 => any.pop().expect("one"),
             // The best form counts, not their sum: a clause naming a thing three ways says it no more.
-            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(
-                any.into_iter().map(|(_, q)| q).collect(),
-                0.1,
-            )),
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(any, 0.1)),
         })
     }
 
@@ -910,7 +946,7 @@ impl Builder<'_> {
         form: &str,
         ja: &[crate::analysis::Term],
         again: bool,
-    ) -> (Box<dyn Query>, String) {
+    ) -> (Option<WordQuery>, String) {
         let cjk = form.chars().any(crate::analysis::is_cjk);
         let mut tiers: Vec<(Box<dyn Query>, f32)> = Vec::new();
         let mut substring = None;
@@ -988,12 +1024,9 @@ impl Builder<'_> {
             how.push_str(&format!(" or the string {form}"));
         }
         if tiers.is_empty() && substring.is_none() {
-            return (
-                Box::new(EmptyQuery),
-                format!("{form} (no searchable words)"),
-            );
+            return (None, format!("{form} (no searchable words)"));
         }
-        (Box::new(WordQuery::new(tiers, substring)), how)
+        (Some(WordQuery::new(tiers, substring)), how)
     }
 
     /// `text` as exactly that text: Japanese as the sequence of its bigrams (particles included),
@@ -1080,6 +1113,13 @@ impl Builder<'_> {
             _ => Some(Box::new(BooleanQuery::new(any))),
         }
     }
+}
+
+/// One synonym form of a query word as it is looked for: its word, its heading query, its weight.
+struct Form {
+    word: Option<WordQuery>,
+    heading: Option<Box<dyn Query>>,
+    weight: f32,
 }
 
 /// A word's terms in one field, each with its offset from the first (gaps where stop words were).

@@ -15,13 +15,15 @@ use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, Explanation, Query, 
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
-/// Clauses that any tier matches, or that hold `substring`'s bigrams in sequence; scored by the first
-/// tier that matches, else by the bigrams' BM25 times their weight.
+/// Clauses that any tier matches, or that hold the bigrams of one of `substrings` in sequence;
+/// scored by the first tier that matches, else by the first such substring's BM25 times its weight.
 #[derive(Clone, Debug)]
 pub struct WordQuery {
     /// The word in each word field, boosted, most exact first.
     tiers: Vec<BoostQuery>,
-    substring: Option<Bigrams>,
+    /// The word's own string, and the strings of other forms with the same words (see
+    /// [`WordQuery::take_strings`]).
+    substrings: Vec<Bigrams>,
 }
 
 /// A word's bigrams in one field, and how much a match through them weighs.
@@ -45,8 +47,24 @@ impl WordQuery {
                 .into_iter()
                 .map(|(query, weight)| BoostQuery::new(query, weight))
                 .collect(),
-            substring,
+            substrings: substring.into_iter().collect(),
         }
+    }
+
+    /// Whether only strings are looked for, no words.
+    pub fn is_string_only(&self) -> bool {
+        self.tiers.is_empty()
+    }
+
+    /// Looks for `other`'s strings too, their weight scaled by `scale`: a synonym form with the same
+    /// words in order (第三者に対して提供 beside 第三者提供) is new only by its string, which needs no
+    /// check where the words match.
+    pub fn take_strings(&mut self, other: WordQuery, scale: f32) {
+        let scaled = other.substrings.into_iter().map(|mut bigrams| {
+            bigrams.weight *= scale;
+            bigrams
+        });
+        self.substrings.extend(scaled);
     }
 }
 
@@ -56,10 +74,11 @@ impl Query for WordQuery {
         for tier in &self.tiers {
             tiers.push(tier.weight(scoring)?);
         }
-        let substring = match &self.substring {
-            // Each bigram scores a match by its BM25, as a term query would; the statistics are read
-            // here, once for every segment.
-            Some(bigrams) => Some(SubstringWeight {
+        // Each bigram scores a match by its BM25, as a term query would; the statistics are read
+        // here, once for every segment.
+        let mut substrings = Vec::with_capacity(self.substrings.len());
+        for bigrams in &self.substrings {
+            substrings.push(SubstringWeight {
                 bm25: match scoring {
                     EnableScoring::Enabled {
                         statistics_provider,
@@ -72,17 +91,16 @@ impl Query for WordQuery {
                     EnableScoring::Disabled { .. } => Vec::new(),
                 },
                 bigrams: bigrams.clone(),
-            }),
-            None => None,
-        };
-        Ok(Box::new(WordWeight { tiers, substring }))
+            });
+        }
+        Ok(Box::new(WordWeight { tiers, substrings }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
         for tier in &self.tiers {
             tier.query_terms(visitor);
         }
-        for (_, term) in self.substring.iter().flat_map(|b| &b.terms) {
+        for (_, term) in self.substrings.iter().flat_map(|b| &b.terms) {
             visitor(term, true);
         }
     }
@@ -90,7 +108,7 @@ impl Query for WordQuery {
 
 struct WordWeight {
     tiers: Vec<Box<dyn Weight>>,
-    substring: Option<SubstringWeight>,
+    substrings: Vec<SubstringWeight>,
 }
 
 /// The substring's bigrams and, when scoring, each one's BM25 over the whole index.
@@ -109,15 +127,15 @@ impl Weight for WordWeight {
                 scorer,
             });
         }
-        let mut substring = None;
-        if let Some(weight) = &self.substring {
-            substring = Substring::open(weight, reader, boost)?;
+        let mut substrings = Vec::with_capacity(self.substrings.len());
+        for weight in &self.substrings {
+            substrings.extend(Substring::open(weight, reader, boost)?);
         }
         // Tiers with nothing here need no visiting.
         tiers.retain(|t| t.doc != TERMINATED);
         let mut scorer = WordScorer {
             tiers,
-            substring,
+            substrings,
             doc: 0,
         };
         scorer.settle();
@@ -140,7 +158,7 @@ impl Weight for WordWeight {
 
 struct WordScorer {
     tiers: Vec<Tier>,
-    substring: Option<Substring>,
+    substrings: Vec<Substring>,
     /// The current match.
     doc: DocId,
 }
@@ -169,15 +187,14 @@ struct Substring {
 }
 
 impl WordScorer {
-    /// Makes the nearest match the current one: the tiers' nearest, or a nearer candidate that holds
-    /// the substring (candidates the tiers match too need no check; later ones wait their turn).
+    /// Makes the nearest match the current one: the tiers' nearest, or a nearer clause that holds a
+    /// substring (clauses nearer matches cover need no check; later ones wait their turn).
     fn settle(&mut self) -> DocId {
-        let words = self.tiers.iter().map(|t| t.doc).min().unwrap_or(TERMINATED);
-        self.doc = words;
-        if let Some(substring) = &mut self.substring {
+        self.doc = self.tiers.iter().map(|t| t.doc).min().unwrap_or(TERMINATED);
+        for substring in &mut self.substrings {
             loop {
                 let doc = substring.lead();
-                if doc >= words {
+                if doc >= self.doc {
                     break;
                 }
                 if substring.holds() {
@@ -293,10 +310,10 @@ impl DocSet for WordScorer {
                 tier.doc = tier.scorer.advance();
             }
         }
-        if let Some(substring) = &mut self.substring
-            && substring.lead() == doc
-        {
-            substring.postings[0].1.advance();
+        for substring in &mut self.substrings {
+            if substring.lead() == doc {
+                substring.postings[0].1.advance();
+            }
         }
         self.settle()
     }
@@ -307,10 +324,10 @@ impl DocSet for WordScorer {
                 tier.doc = tier.scorer.seek(target);
             }
         }
-        if let Some(substring) = &mut self.substring
-            && substring.lead() < target
-        {
-            substring.postings[0].1.seek(target);
+        for substring in &mut self.substrings {
+            if substring.lead() < target {
+                substring.postings[0].1.seek(target);
+            }
         }
         self.settle()
     }
@@ -321,7 +338,7 @@ impl DocSet for WordScorer {
 
     fn size_hint(&self) -> u32 {
         let tiers = self.tiers.iter().map(|t| t.scorer.size_hint());
-        let candidates = (self.substring.iter()).map(|s| s.postings[0].1.doc_freq());
+        let candidates = (self.substrings.iter()).map(|s| s.postings[0].1.doc_freq());
         tiers.chain(candidates).max().unwrap_or(0)
     }
 }
@@ -332,9 +349,73 @@ impl Scorer for WordScorer {
         if let Some(tier) = self.tiers.iter_mut().find(|t| t.doc == doc) {
             return tier.scorer.score();
         }
-        match self.substring.as_mut() {
-            Some(substring) => substring.score(),
-            None => 0.0,
+        // The first substring that holds here; one the match was found by is checked again only for
+        // a clause no word matches.
+        for substring in &mut self.substrings {
+            if substring.lead() == doc && substring.holds() {
+                return substring.score();
+            }
         }
+        0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::TermQuery;
+    use tantivy::schema::{STORED, Schema, TEXT, Value};
+    use tantivy::{Index, IndexWriter, TantivyDocument, doc};
+
+    /// Letters stand for bigrams: a string is letters one after another.
+    fn bigrams(field: Field, letters: &str, weight: f32) -> Bigrams {
+        let terms = (letters.chars().enumerate())
+            .map(|(i, c)| (i as u32, Term::from_field_text(field, &c.to_string())))
+            .collect();
+        Bigrams {
+            field,
+            terms,
+            weight,
+        }
+    }
+
+    #[test]
+    fn strings_taken_from_another_form_match_where_the_words_do_not() {
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT | STORED);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for line in ["w x", "x a b y", "c d", "a y b", "d c", "w c d", "y"] {
+            writer.add_document(doc!(text => line)).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+
+        let word = TermQuery::new(
+            Term::from_field_text(text, "w"),
+            IndexRecordOption::WithFreqs,
+        );
+        let mut query = WordQuery::new(vec![(Box::new(word), 1.0)], Some(bigrams(text, "ab", 0.2)));
+        let other = WordQuery::new(Vec::new(), Some(bigrams(text, "cd", 0.2)));
+        assert!(other.is_string_only() && !query.is_string_only());
+        query.take_strings(other, 0.5);
+
+        let hits = searcher
+            .search(&query, &TopDocs::with_limit(10).order_by_score())
+            .unwrap();
+        let mut found: Vec<String> = (hits.iter())
+            .map(|(_, address)| {
+                let doc: TantivyDocument = searcher.doc(*address).unwrap();
+                doc.get_first(text)
+                    .and_then(|v| v.as_str())
+                    .unwrap()
+                    .to_string()
+            })
+            .collect();
+        found.sort();
+        // Each string in sequence, or the word; a clause holding both counts once.
+        assert_eq!(found, ["c d", "w c d", "w x", "x a b y"]);
+        assert_eq!(searcher.search(&query, &Count).unwrap(), 4);
     }
 }
