@@ -831,6 +831,7 @@ impl Builder<'_> {
                 && query.is_string_only()
             {
                 into.take_strings(query.clone(), weight / *into_weight);
+                // A place of its own keeps `built` in step with `words_seen`.
                 built.push(Form {
                     word: None,
                     heading: None,
