@@ -162,16 +162,9 @@ proptest! {
 fn corpus_compounds() -> &'static Vec<String> {
     static COMPOUNDS: OnceLock<Vec<String>> = OnceLock::new();
     COMPOUNDS.get_or_init(|| {
-        let index = bundled();
-        let everything = Search::new(index, "", &Filters::default()).unwrap();
-        let answer = everything.run(index, 10_000, 0).unwrap();
         let mut compounds = Vec::new();
-        for hit in answer
-            .hits
-            .iter()
-            .filter(|h| h.clause.lang == joubun::classify::Lang::Ja)
-        {
-            let text = &hit.clause.text;
+        for clause in (corpus_clauses().iter()).filter(|c| c.lang == joubun::classify::Lang::Ja) {
+            let text = &clause.text;
             let terms = Analyzer::Ja.analyze(text, false);
             for len in 2..=3 {
                 for run in terms.windows(len) {
@@ -240,7 +233,7 @@ proptest! {
         let answer = search.run(index, 1000, 0).unwrap();
         prop_assert!(answer.total >= 1, "{quoted} is in the corpus");
         let fold = joubun::query::synonyms::fold;
-        let holding = (corpus_texts().iter()).filter(|t| fold(t).contains(&fold(&compound))).count();
+        let holding = (corpus_clauses().iter()).filter(|c| fold(&c.text).contains(&fold(&compound))).count();
         prop_assert_eq!(answer.total, holding, "{} finds every clause holding it", quoted);
         for hit in &answer.hits {
             prop_assert!(
@@ -251,15 +244,15 @@ proptest! {
     }
 }
 
-/// The text of every clause of the bundled corpus.
-fn corpus_texts() -> &'static Vec<String> {
-    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
-    TEXTS.get_or_init(|| {
+/// Every clause of the bundled corpus.
+fn corpus_clauses() -> &'static Vec<joubun::clause::Clause> {
+    static CLAUSES: OnceLock<Vec<joubun::clause::Clause>> = OnceLock::new();
+    CLAUSES.get_or_init(|| {
         let index = bundled();
         let everything = Search::new(index, "", &Filters::default()).unwrap();
         let answer = everything.run(index, 10_000, 0).unwrap();
         assert!(answer.total < 10_000, "every clause is read");
-        answer.hits.into_iter().map(|h| h.clause.text).collect()
+        answer.hits.into_iter().map(|h| h.clause).collect()
     })
 }
 
@@ -271,13 +264,10 @@ type ClauseWords = (String, Vec<(String, usize)>);
 fn corpus_words() -> &'static Vec<ClauseWords> {
     static WORDS: OnceLock<Vec<ClauseWords>> = OnceLock::new();
     WORDS.get_or_init(|| {
-        let index = bundled();
-        let everything = Search::new(index, "", &Filters::default()).unwrap();
-        let answer = everything.run(index, 10_000, 0).unwrap();
         let mut clauses = Vec::new();
-        for hit in &answer.hits {
-            let text = &hit.clause.text;
-            let ja = hit.clause.lang == joubun::classify::Lang::Ja;
+        for clause in corpus_clauses() {
+            let text = &clause.text;
+            let ja = clause.lang == joubun::classify::Lang::Ja;
             let analyzer = if ja { Analyzer::Ja } else { Analyzer::En };
             let word = |w: &str| {
                 if ja {
@@ -293,7 +283,7 @@ fn corpus_words() -> &'static Vec<ClauseWords> {
                 .map(|t| (text[t.start..t.end].to_string(), t.position))
                 .collect();
             if words.len() >= 2 {
-                clauses.push((hit.clause.id.clone(), words));
+                clauses.push((clause.id.clone(), words));
             }
         }
         clauses
