@@ -807,7 +807,8 @@ impl Builder<'_> {
         );
         let mut built: Vec<Form> = Vec::new();
         let mut read = Vec::new();
-        let mut words_seen: Vec<Vec<String>> = Vec::new();
+        // The words of each form in `built`, and its place there.
+        let mut words_seen: Vec<(Vec<String>, usize)> = Vec::new();
         for (i, form) in forms.iter().enumerate() {
             let weight = if i == 0 { 1.0 } else { SYNONYM_WEIGHT };
             // Forms that differ only in particles (第三者に対して提供, 第三者提供) are the same words in
@@ -815,10 +816,14 @@ impl Builder<'_> {
             let ja = Analyzer::Ja.analyze(form, false);
             let words: Vec<String> = ja.iter().map(|t| t.text.clone()).collect();
             let earlier = (words.len() > 1)
-                .then(|| words_seen.iter().position(|w| *w == words))
+                .then(|| {
+                    words_seen
+                        .iter()
+                        .find(|(w, _)| *w == words)
+                        .map(|(_, j)| *j)
+                })
                 .flatten();
             let (query, how) = self.word(form, &ja, earlier.is_some());
-            words_seen.push(words);
             read.push(how);
             // The string of such a form is looked for within the earlier form's word: a clause its
             // words match needs no check of the string, and is not counted twice in the ranking.
@@ -831,14 +836,9 @@ impl Builder<'_> {
                 && query.is_string_only()
             {
                 into.take_strings(query.clone(), weight / *into_weight);
-                // A place of its own keeps `built` in step with `words_seen`.
-                built.push(Form {
-                    word: None,
-                    heading: None,
-                    weight,
-                });
                 continue;
             }
+            words_seen.push((words, built.len()));
             let heading = (earlier.is_none())
                 .then(|| self.heading(form, false, Some(&ja)))
                 .flatten();
@@ -856,16 +856,17 @@ impl Builder<'_> {
         } in built
         {
             let mut both: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            match word {
-                Some(word) => both.push((Occur::Should, Box::new(word))),
-                None if heading.is_none() => continue,
-                None => both.push((Occur::Should, Box::new(EmptyQuery))),
+            if let Some(word) = word {
+                both.push((Occur::Should, Box::new(word)));
             }
             if let Some(heading) = heading {
                 both.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(heading, HEADING_WEIGHT)),
                 ));
+            }
+            if both.is_empty() {
+                continue;
             }
             let query: Box<dyn Query> = Box::new(BooleanQuery::new(both));
             any.push(Box::new(BoostQuery::new(query, weight)));

@@ -135,12 +135,8 @@ impl Check for InOrderCheck {
         // which cost most of a search for a compound of three words.
         let parts = self.postings.len();
         if self.paired
-            && (self.postings[1..parts - 1].iter_mut()).all(|p| {
-                if p.doc() < doc {
-                    p.seek(doc);
-                }
-                p.doc() == doc && p.term_freq() == 1
-            })
+            && (self.postings[1..parts - 1].iter_mut())
+                .all(|p| reaches(p, doc) && p.term_freq() == 1)
         {
             return true;
         }
@@ -172,12 +168,17 @@ impl Check for InOrderCheck {
     }
 }
 
-/// Reads `postings`' positions in `doc` into `out`; false when `doc` does not hold the term.
-fn positions_at(postings: &mut SegmentPostings, doc: DocId, out: &mut Vec<u32>) -> bool {
+/// Moves `postings` on to `doc` (never back), and tells whether `doc` holds the term.
+pub(super) fn reaches(postings: &mut SegmentPostings, doc: DocId) -> bool {
     if postings.doc() < doc {
         postings.seek(doc);
     }
-    if postings.doc() != doc {
+    postings.doc() == doc
+}
+
+/// Reads `postings`' positions in `doc` into `out`; false when `doc` does not hold the term.
+fn positions_at(postings: &mut SegmentPostings, doc: DocId, out: &mut Vec<u32>) -> bool {
+    if !reaches(postings, doc) {
         return false;
     }
     postings.positions(out);

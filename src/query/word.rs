@@ -15,6 +15,8 @@ use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, Explanation, Query, 
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
+use super::sequence::reaches;
+
 /// Clauses that any tier matches, or that hold the bigrams of one of `substrings` in sequence;
 /// scored by the first tier that matches, else by the first such substring's BM25 times its weight.
 #[derive(Clone, Debug)]
@@ -254,15 +256,8 @@ impl Substring {
     /// Whether the lead's clause holds every other bigram, and all of them in sequence.
     fn holds(&mut self) -> bool {
         let doc = self.lead();
-        for (_, postings, _) in &mut self.postings[1..] {
-            if postings.doc() < doc {
-                postings.seek(doc);
-            }
-            if postings.doc() != doc {
-                return false;
-            }
-        }
-        self.in_sequence()
+        let others = &mut self.postings[1..];
+        others.iter_mut().all(|(_, p, _)| reaches(p, doc)) && self.in_sequence()
     }
 
     /// Whether the bigrams, all at the lead's clause, stand in sequence there.
